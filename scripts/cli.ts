@@ -1,0 +1,25 @@
+// What every script of the toolkit shares on the command line: one-line errors, colours, the main wrapper.
+import { styleText } from 'node:util';
+
+/** A mistake of the user's: printed as one line, exit code 2. */
+export class UsageError extends Error {}
+
+/** Runs a script's main; any error becomes one line on stderr and a non-zero exit, never a stack trace. */
+export function runMain(main: () => Promise<number | void>): void {
+  main().then(
+    (code) => { process.exitCode = code ?? 0; },
+    (error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      console.error(`error: ${message}`);
+      process.exitCode = error instanceof UsageError ? 2 : 1;
+    },
+  );
+}
+
+export type Colour = Parameters<typeof styleText>[0];
+
+/** Colours only when the stream is a terminal and NO_COLOR is unset, unless forced either way. */
+export function colourer(stream: NodeJS.WriteStream, force?: boolean): (colour: Colour, text: string) => string {
+  const enabled = force ?? (stream.isTTY === true && !process.env.NO_COLOR);
+  return (colour, text) => (enabled ? styleText(colour, text) : text);
+}

@@ -1,0 +1,179 @@
+// Child processes for the runner, the checker and the tests: each one in its own process group, so that
+// stopping it stops everything it started (tsx, npm or python wrappers included), and its output is kept
+// so that callers synchronise on what it printed, never on a fixed sleep.
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+
+/** `node --import tsx`: one process per TypeScript file, with tsx resolved from this repository. */
+export const TSX_IMPORT = import.meta.resolve('tsx');
+
+export function tsxCommand(file: string, args: readonly string[] = []): [string, string[]] {
+  return [process.execPath, ['--import', TSX_IMPORT, file, ...args]];
+}
+
+export interface Exit { code: number | null; signal: NodeJS.Signals | null }
+
+export interface StartOptions extends Pick<SpawnOptions, 'cwd'> {
+  env?: NodeJS.ProcessEnv;
+  /** Called with each complete line of stdout / stderr as it comes. */
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+}
+
+const running = new Set<Proc>();
+
+export class Proc {
+  readonly child: ChildProcess;
+  stdout = '';
+  stderr = '';
+  readonly exited: Promise<Exit>;
+  exit: Exit | undefined;
+  private waiters = new Set<() => void>();
+
+  constructor(command: string, args: readonly string[], options: StartOptions = {}) {
+    this.child = spawn(command, args, {
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true, // a process group of its own
+    });
+    running.add(this);
+    this.child.stdin!.on('error', () => {}); // writing to a process that already left is not our error
+    for (const name of ['stdout', 'stderr'] as const) {
+      let partial = '';
+      this.child[name]!.setEncoding('utf8').on('data', (chunk: string) => {
+        this[name] += chunk;
+        if (options.onLine) {
+          const lines = (partial + chunk).split('\n');
+          partial = lines.pop()!;
+          for (const line of lines) options.onLine(line.replace(/\r$/, ''), name);
+        }
+        this.notify();
+      });
+      this.child[name]!.on('end', () => { if (partial && options.onLine) options.onLine(partial, name); });
+    }
+    this.exited = new Promise<Exit>((resolve) => {
+      this.child.on('error', (error) => {
+        this.stderr += `${error.message}\n`;
+        this.exit = { code: 127, signal: null };
+        resolve(this.exit);
+      });
+      this.child.on('close', (code, signal) => {
+        this.exit ??= { code, signal };
+        resolve(this.exit);
+      });
+    }).finally(() => {
+      running.delete(this);
+      this.notify();
+    });
+  }
+
+  get output(): string {
+    return this.stdout + this.stderr;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  write(text: string): void {
+    if (this.child.stdin!.writable) this.child.stdin!.write(text);
+  }
+
+  endInput(): void {
+    this.child.stdin!.end();
+  }
+
+  /** Resolves with the first match of `pattern` in stdout (or in both streams); rejects on timeout or exit. */
+  waitFor(pattern: RegExp | string, { timeoutMs = 10_000, stream = 'stdout' as 'stdout' | 'output' } = {}): Promise<RegExpMatchArray> {
+    const regex = typeof pattern === 'string' ? new RegExp(escapeRegExp(pattern)) : pattern;
+    const text = (): string => (stream === 'stdout' ? this.stdout : this.output);
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        const match = text().match(regex);
+        if (match) return finish(() => resolve(match));
+        if (this.exit) return finish(() => reject(new Error(`process exited (${describeExit(this.exit!)}) before printing ${regex}; it printed:\n${this.output}`)));
+      };
+      const timer = setTimeout(() => finish(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${regex}; it printed:\n${this.output}`))), timeoutMs);
+      const finish = (settle: () => void): void => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        settle();
+      };
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  /** Resolves with the exit, or rejects after `timeoutMs`. */
+  async waitExit(timeoutMs = 10_000): Promise<Exit> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`still running after ${timeoutMs} ms; it printed:\n${this.output}`)), timeoutMs);
+    });
+    try {
+      return await Promise.race([this.exited, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Sends `signal` to the whole process group. */
+  signal(signal: NodeJS.Signals = 'SIGTERM'): void {
+    if (this.exit || this.child.pid === undefined) return;
+    try {
+      process.kill(-this.child.pid, signal);
+    } catch {
+      // the group is already gone
+    }
+  }
+
+  /** Stops the group: `signal` first, SIGKILL if it is still there after `graceMs`. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 3_000): Promise<Exit> {
+    this.signal(signal);
+    const timer = setTimeout(() => this.signal('SIGKILL'), graceMs);
+    try {
+      return await this.exited;
+    } finally {
+      clearTimeout(timer);
+      // what the leader left behind in its group goes too
+      if (this.child.pid !== undefined) {
+        try { process.kill(-this.child.pid, 'SIGKILL'); } catch { /* nothing left */ }
+      }
+    }
+  }
+
+  private notify(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+}
+
+export function start(command: string, args: readonly string[] = [], options?: StartOptions): Proc {
+  return new Proc(command, args, options);
+}
+
+/** Runs a TypeScript file with `node --import tsx`. */
+export function startTs(file: string, args: readonly string[] = [], options?: StartOptions): Proc {
+  const [command, fullArgs] = tsxCommand(file, args);
+  return new Proc(command, fullArgs, options);
+}
+
+/** Stops every process started here and not yet ended (tests' afterEach, a runner's Ctrl+C). */
+export async function stopAll(): Promise<void> {
+  await Promise.all([...running].map((proc) => proc.stop()));
+}
+
+/** Makes Ctrl+C / SIGTERM on the current script stop every child first. */
+export function stopAllOnSignals(): void {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      void stopAll().finally(() => process.exit(130));
+    });
+  }
+}
+
+export function describeExit(exit: Exit): string {
+  return exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
+}
+
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

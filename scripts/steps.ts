@@ -1,0 +1,80 @@
+// The single source of truth about the steps: each steps/NN-name/step.json, read here and nowhere else.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { UsageError } from './cli.ts';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+export const STEPS_DIR = join(ROOT, 'steps');
+
+export type Lang = 'en' | 'fr';
+export const LANGS: readonly Lang[] = ['en', 'fr'];
+
+export interface SleepDemo { kind: 'sleep'; sync: string; async: string }
+export interface WebDemo { kind: 'web'; single: string[]; multiple: string[]; onlineList: string }
+/** The chat demo's scenario lives in step.json too; its shape is owned by scripts/chat-demo.ts. */
+export interface ChatDemo { kind: 'chat'; [key: string]: unknown }
+export type Demo = SleepDemo | WebDemo | ChatDemo;
+
+export interface Step {
+  number: number;
+  /** Folder name, e.g. `05-pseudos`. */
+  id: string;
+  dir: string;
+  title: Record<Lang, string>;
+  section: string;
+  files: string[];
+  /** file → the files it is diffed against, the main predecessor first. */
+  lineage: Record<string, string[]>;
+  roles?: { server?: string; client?: string };
+  demo: Demo;
+  /** False while some of its files are not written yet. */
+  available: boolean;
+}
+
+let cache: Step[] | undefined;
+
+export function loadSteps(): Step[] {
+  cache ??= readdirSync(STEPS_DIR, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && /^\d\d-/.test(entry.name))
+    .map((entry) => readStep(entry.name))
+    .sort((a, b) => a.number - b.number);
+  return cache;
+}
+
+function readStep(id: string): Step {
+  const dir = join(STEPS_DIR, id);
+  const meta = JSON.parse(readFileSync(join(dir, 'step.json'), 'utf8')) as Omit<Step, 'number' | 'id' | 'dir' | 'available'>;
+  const available = meta.files.every((file) => existsSync(join(dir, file)));
+  return { ...meta, lineage: meta.lineage ?? {}, number: Number(id.slice(0, 2)), id, dir, available };
+}
+
+/** Accepts `5`, `05` or `05-pseudos`. */
+export function findStep(query: string): Step {
+  const steps = loadSteps();
+  const step = steps.find((s) => s.id === query || (/^\d{1,2}$/.test(query) && s.number === Number(query)));
+  if (!step) throw new UsageError(`unknown step "${query}"; steps are ${steps.map((s) => s.id).join(', ')}`);
+  return step;
+}
+
+/** Every file name is unique across the steps, so a bare name is enough to find a file. */
+export function stepOfFile(file: string): Step {
+  const step = loadSteps().find((s) => s.files.includes(file));
+  if (!step) throw new UsageError(`no step has a file named "${file}"`);
+  return step;
+}
+
+export function filePath(file: string): string {
+  return join(stepOfFile(file).dir, file);
+}
+
+/** A file of the step, or one it uses from an earlier step (its roles): `web_sync`, `web_sync.ts` or `server`. */
+export function findFile(step: Step, query: string): string {
+  const own = [...new Set([...step.files, ...Object.values(step.roles ?? {})])];
+  const roleFile = step.roles?.[query as 'server' | 'client'];
+  const file = roleFile ?? own.find((f) => f === query || f === `${query}.ts`);
+  if (!file) {
+    const roles = Object.keys(step.roles ?? {});
+    throw new UsageError(`step ${step.id} has no file "${query}"; choose from ${[...roles, ...own.filter((f) => f.endsWith('.ts'))].join(', ')}`);
+  }
+  return filePath(file);
+}
