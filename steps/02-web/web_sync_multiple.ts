@@ -1,0 +1,90 @@
+// Downloads every page of a list (one URL per line) one after the other, each into its own file in the
+// temp folder: https://www.ynov.com/ → /tmp/web_www.ynov.com_ on Linux.
+// Usage: web_sync_multiple <file> [--timeout <seconds>]
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { request } from 'undici';
+
+// Python's requests.get() blocks the program until the page is there. Node has no blocking HTTP
+// client: we await the download, and since nothing else is started meanwhile, the timeline is the same.
+async function getContent(url: string, timeoutSeconds: number): Promise<string> {
+  const response = await request(url, { signal: AbortSignal.timeout(timeoutSeconds * 1000) });
+  if (response.statusCode < 200 || response.statusCode > 299) {
+    await response.body.dump();
+    throw new Error(`le serveur a répondu ${response.statusCode}`);
+  }
+  return response.body.text();
+}
+
+function writeContent(content: string, file: string): void {
+  writeFileSync(file, content);
+}
+
+// One URL per line; blank lines and # comments are skipped.
+function readUrls(listFile: string): string[] {
+  const text = readFileSync(listFile, 'utf8');
+  return text.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
+}
+
+// https://www.ynov.com/ → web_www.ynov.com_
+function fileFor(url: string): string {
+  return join(tmpdir(), `web_${url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replaceAll('/', '_')}`);
+}
+
+// A failed page is reported and the others go on: returns whether this one was written.
+async function savePage(url: string, timeoutSeconds: number): Promise<boolean> {
+  const file = fileFor(url);
+  try {
+    writeContent(await getContent(url, timeoutSeconds), file);
+    console.log(`Contenu écrit avec succès dans le fichier : ${file}`);
+    return true;
+  } catch (error) {
+    console.error(`Erreur : ${url} : ${explain(error)}`);
+    return false;
+  }
+}
+
+// One readable line instead of a stack trace, whatever went wrong.
+function explain(error: unknown): string {
+  const { name, code, message } = error as NodeJS.ErrnoException;
+  if (name === 'TimeoutError') return 'pas de réponse dans le délai imparti';
+  if (code === 'ERR_INVALID_URL' || code === 'UND_ERR_INVALID_ARG') return 'URL invalide (http:// ou https:// attendu)';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'hôte introuvable';
+  if (code === 'ECONNREFUSED') return 'connexion refusée';
+  if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR' || code === 'ENOTDIR' || code === 'EROFS') return `fichier inaccessible (${code})`;
+  return message;
+}
+
+function fail(message: string, exitCode = 1): never {
+  console.error(`Erreur : ${message}`);
+  process.exit(exitCode);
+}
+
+function parseCommandLine(): { listFile: string; timeoutSeconds: number } {
+  try {
+    const { values, positionals } = parseArgs({ options: { timeout: { type: 'string', default: '10' } }, allowPositionals: true });
+    const timeoutSeconds = Number(values.timeout);
+    if (positionals.length !== 1 || !(timeoutSeconds > 0)) throw new Error('usage : web_sync_multiple <fichier> [--timeout <secondes>]');
+    return { listFile: positionals[0]!, timeoutSeconds };
+  } catch (error) {
+    fail((error as Error).message, 2);
+  }
+}
+
+const { listFile, timeoutSeconds } = parseCommandLine();
+const start = performance.now();
+let urls: string[] = [];
+try {
+  urls = readUrls(listFile);
+} catch (error) {
+  fail(`${listFile} : ${explain(error)}`);
+}
+if (urls.length === 0) fail(`${listFile} ne contient aucune URL`);
+const failures: string[] = [];
+for (const url of urls) {
+  if (!(await savePage(url, timeoutSeconds))) failures.push(url);
+}
+console.log(`Le programme a pris ${((performance.now() - start) / 1000).toFixed(2)} secondes pour s'exécuter.`);
+if (failures.length > 0) fail(`${failures.length} URL sur ${urls.length} en échec : ${failures.join(', ')}`);
