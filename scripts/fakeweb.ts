@@ -47,9 +47,8 @@ export function pageBody(path: string, sizeBytes: number): string {
   const head = `<!doctype html>\n<html lang="fr"><head><meta charset="utf-8"><title>${path}</title></head><body>\n<h1>Page ${path} — réponse du faux web</h1>\n`;
   const tail = '</body></html>\n';
   const line = `<p>${path} : contenu de démonstration, é à ç ü.</p>\n`;
-  let body = head;
-  while (Buffer.byteLength(body + line + tail) <= sizeBytes) body += line;
-  return body + tail;
+  const room = sizeBytes - Buffer.byteLength(head + tail);
+  return head + line.repeat(Math.max(0, Math.floor(room / Buffer.byteLength(line)))) + tail;
 }
 
 /**
@@ -70,13 +69,14 @@ export async function startFakeWeb(sites: readonly Site[] = DEFAULT_SITES, port 
     timers.add(timer);
   };
 
+  const pages = new Map(sites.map((site) => [site.path, pageBody(site.path, site.sizeBytes)]));
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
     hits.set(path, (hits.get(path) ?? 0) + 1);
     const site = sites.find((s) => s.path === path);
     const status = path.match(/^\/status\/(\d{3})$/);
     const delay = path.match(/^\/delay\/(\d+)$/);
-    if (site) answerLater(res, site.latencyMs, 200, pageBody(site.path, site.sizeBytes));
+    if (site) answerLater(res, site.latencyMs, 200, pages.get(site.path)!);
     else if (status) answerLater(res, 10, Number(status[1]), `<p>status ${status[1]}</p>\n`);
     else if (delay) answerLater(res, Number(delay[1]), 200, pageBody(path, 1_000));
     else answerLater(res, 10, 404, '<p>404 : page inconnue du faux web</p>\n');

@@ -1,0 +1,88 @@
+// `npm run step 2`: the four web scripts against the local fake web (or real sites with --online),
+// then the lab's "Mesure !" table.
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { UsageError } from '../cli.ts';
+import { startFakeWeb, writeUrlList, type FakeWeb } from '../fakeweb.ts';
+import { startTs, stopAllOnSignals } from '../proc.ts';
+import { filePath, type Step, type WebDemo } from '../steps.ts';
+import { createTranscript } from '../transcript.ts';
+
+/** The figure a web script prints about itself: `Le programme a pris 1.93 secondes…`. */
+export function reportedSeconds(output: string): number | undefined {
+  const match = output.match(/Le programme a pris (\d+(?:\.\d+)?) secondes pour s'exécuter\./);
+  return match ? Number(match[1]) : undefined;
+}
+
+function parseDemoArgs(args: string[]): { online: boolean } {
+  try {
+    return { online: parseArgs({ args, options: { online: { type: 'boolean', default: false } } }).values.online };
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message} (step 2 takes only --online)`);
+  }
+}
+
+export default async function webDemo(step: Step, args: string[]): Promise<number> {
+  const { online } = parseDemoArgs(args);
+  const demo = step.demo as WebDemo;
+  stopAllOnSignals();
+
+  let web: FakeWeb | undefined;
+  let listFile: string;
+  let urls: string[];
+  if (online) {
+    listFile = filePath(demo.onlineList);
+    urls = (await readFile(listFile, 'utf8')).split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  } else {
+    web = await startFakeWeb();
+    urls = web.urls;
+    listFile = await writeUrlList(urls);
+  }
+  // The pages go to a folder of their own rather than straight into the system's temp folder.
+  const outputDir = await mkdtemp(join(tmpdir(), 'tp6-web-'));
+  const transcript = createTranscript([...demo.single, ...demo.multiple].map((f) => f.replace(/\.ts$/, '')));
+  transcript.note(online ? `Real sites from ${listFile}` : `Fake web on ${web!.origin}: ${urls.length} sites, latencies ${latencyRange(web!)}`);
+  transcript.note(`Pages written to ${outputDir}\n`);
+
+  const seconds = new Map<string, number | undefined>();
+  let failed = false;
+  try {
+    for (const file of [...demo.single, ...demo.multiple]) {
+      const name = file.replace(/\.ts$/, '');
+      const target = demo.single.includes(file) ? urls[0]! : listFile;
+      transcript.note(`▶ ${file} ${target}`);
+      const run = startTs(filePath(file), [target], { env: { TMPDIR: outputDir }, onLine: transcript.speaker(name) });
+      const exit = await run.exited;
+      failed ||= exit.code !== 0;
+      seconds.set(file, reportedSeconds(run.stdout));
+    }
+  } finally {
+    await web?.close();
+  }
+
+  const [syncMultiple, asyncMultiple] = demo.multiple.map((f) => seconds.get(f));
+  const fmt = (s: number | undefined): string => (s === undefined ? '   —  ' : `${s.toFixed(2)} s`);
+  transcript.note('');
+  transcript.note(`Mesure ! (${urls.length} URLs, times as each script reports them)`);
+  for (const file of [...demo.single, ...demo.multiple]) {
+    const what = demo.single.includes(file) ? '1 URL' : `${urls.length} URLs`;
+    console.log(`  ${file.padEnd(24)} ${fmt(seconds.get(file)).padStart(8)}   ${what}`);
+  }
+  if (syncMultiple !== undefined && asyncMultiple !== undefined) {
+    console.log(`  ${'sync / async'.padEnd(24)} ${`${(syncMultiple / asyncMultiple).toFixed(1)}×`.padStart(8)}`);
+  }
+  if (web) {
+    const latencies = web.sites.map((s) => s.latencyMs / 1000);
+    const sum = latencies.reduce((a, b) => a + b, 0);
+    console.log(`  ${'floor, one by one'.padEnd(24)} ${fmt(sum).padStart(8)}   sum of the latencies`);
+    console.log(`  ${'floor, all at once'.padEnd(24)} ${fmt(Math.max(...latencies)).padStart(8)}   the longest latency`);
+  }
+  return failed ? 1 : 0;
+}
+
+function latencyRange(web: FakeWeb): string {
+  const latencies = web.sites.map((s) => s.latencyMs);
+  return `${Math.min(...latencies)}–${Math.max(...latencies)} ms`;
+}
