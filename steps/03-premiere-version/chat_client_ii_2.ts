@@ -1,0 +1,25 @@
+// The first chat client: it connects, says "Hello", prints the answer and leaves.
+import net from 'node:net';
+import { once } from 'node:events';
+
+const HOST = process.env.HOST ?? '127.0.0.1';
+const PORT = Number(process.env.PORT ?? 8888);
+
+async function main(): Promise<void> {
+  const socket = net.connect(PORT, HOST); // asyncio.open_connection
+  await once(socket, 'connect');
+  socket.setEncoding('utf8');
+
+  socket.write('Hello\n');
+  const [data] = (await once(socket, 'data')) as [string];
+  console.log(data.trimEnd());
+  socket.end();
+}
+
+try {
+  await main();
+} catch (error) {
+  const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  console.error(`Erreur : impossible de parler au serveur ${HOST}:${PORT} (${code})`);
+  process.exit(1);
+}

@@ -1,0 +1,63 @@
+// The asynchronous chat client: two loops at once, one sends what you type, the other shows what arrives.
+import net from 'node:net';
+import readline from 'node:readline';
+import { once } from 'node:events';
+
+const HOST = process.env.HOST ?? '127.0.0.1';
+const PORT = Number(process.env.PORT ?? 8888);
+
+// In a terminal, a message is shown above the line being typed; with a pipe, lines simply follow each other.
+const INTERACTIVE = process.stdin.isTTY === true && process.stdout.isTTY === true;
+
+/** Prints a line above the input line, then redraws the prompt and the half-typed text as they were. */
+function show(rl: readline.Interface, text: string): void {
+  if (!INTERACTIVE) {
+    console.log(text);
+    return;
+  }
+  readline.clearLine(process.stdout, 0);
+  readline.cursorTo(process.stdout, 0);
+  console.log(text);
+  rl.prompt(true); // true: keep the cursor where it was in the typed text
+}
+
+/** First loop (aioconsole.ainput): each line typed is sent to the server. */
+async function sendUserInput(rl: readline.Interface, socket: net.Socket): Promise<void> {
+  rl.prompt();
+  for await (const line of rl) {
+    socket.write(`${line}\n`);
+    rl.prompt();
+  }
+  socket.end(); // Ctrl+C, Ctrl+D or the end of a pipe: close the connection cleanly
+}
+
+/** Second loop (reader.read): whatever the server sends is shown as it comes. */
+async function receiveMessages(socket: net.Socket, rl: readline.Interface): Promise<void> {
+  for await (const data of socket as AsyncIterable<string>) {
+    for (const line of data.split('\n')) {
+      if (line !== '') show(rl, line);
+    }
+  }
+  rl.close();
+}
+
+async function main(): Promise<void> {
+  const socket = net.connect(PORT, HOST); // asyncio.open_connection
+  await once(socket, 'connect');
+  socket.setEncoding('utf8');
+  socket.write('Hello\n');
+
+  const rl = readline.createInterface({ input: process.stdin, output: process.stdout, terminal: INTERACTIVE });
+  rl.setPrompt(INTERACTIVE ? '> ' : '');
+  rl.on('SIGINT', () => rl.close()); // Ctrl+C ends the input, like Ctrl+D
+
+  await Promise.all([sendUserInput(rl, socket), receiveMessages(socket, rl)]); // asyncio.gather
+}
+
+try {
+  await main();
+} catch (error) {
+  const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  console.error(`Erreur : impossible de parler au serveur ${HOST}:${PORT} (${code})`);
+  process.exit(1);
+}

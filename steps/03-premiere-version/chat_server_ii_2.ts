@@ -1,0 +1,33 @@
+// The first chat server: it reads one message from each client, prints it, and answers "Hello IP:port".
+import net from 'node:net';
+import { once } from 'node:events';
+
+const HOST = process.env.HOST ?? '127.0.0.1';
+const PORT = Number(process.env.PORT ?? 8888); // 0: any free port
+
+/** `IP:port` of the other end, an IPv4 address shown plainly (`127.0.0.1`, not `::ffff:127.0.0.1`). */
+function addressOf(socket: net.Socket): string {
+  const ip = (socket.remoteAddress ?? '?').replace(/^::ffff:/, '');
+  return `${ip}:${socket.remotePort}`;
+}
+
+async function handleClientMsg(socket: net.Socket): Promise<void> {
+  const address = addressOf(socket);
+  // Python would only lose this client's task; Node stops the whole server on an unhandled 'error'.
+  socket.on('error', (error) => console.log(`Connection with ${address} lost: ${error.message}`));
+  socket.setEncoding('utf8'); // bytes → text; invalid UTF-8 becomes '�' instead of an exception
+
+  try {
+    const [data] = (await once(socket, 'data')) as [string]; // reader.read(1024)
+    console.log(`Received ${JSON.stringify(data.trimEnd())} from ${address}`);
+    socket.end(`Hello ${address}\n`); // write, then close once it is sent
+  } catch {
+    // the client left before saying anything: already reported by the 'error' listener
+  }
+}
+
+const server = net.createServer((socket) => void handleClientMsg(socket));
+server.listen(PORT, HOST);
+await once(server, 'listening');
+const { address, port } = server.address() as net.AddressInfo;
+console.log(`Serving on ${address.includes(':') ? `[${address}]` : address}:${port}`);

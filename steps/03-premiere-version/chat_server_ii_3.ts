@@ -1,0 +1,45 @@
+// The chat server, second version: it reads every message of every client, as long as they stay.
+import net from 'node:net';
+import { once } from 'node:events';
+
+const HOST = process.env.HOST ?? '127.0.0.1';
+const PORT = Number(process.env.PORT ?? 8888); // 0: any free port
+
+/** `IP:port` of the other end, an IPv4 address shown plainly (`127.0.0.1`, not `::ffff:127.0.0.1`). */
+function addressOf(socket: net.Socket): string {
+  const ip = (socket.remoteAddress ?? '?').replace(/^::ffff:/, '');
+  return `${ip}:${socket.remotePort}`;
+}
+
+/** The messages in what was just read: one per line (a client may send several at once). */
+function messagesIn(data: string): string[] {
+  return data.split('\n').map((line) => line.replace(/\r$/, '')).filter((line) => line !== '');
+}
+
+async function handleClientMsg(socket: net.Socket): Promise<void> {
+  const address = addressOf(socket);
+  // Python would only lose this client's task; Node stops the whole server on an unhandled 'error'.
+  socket.on('error', (error) => console.log(`Connection with ${address} lost: ${error.message}`));
+  socket.setEncoding('utf8'); // bytes → text; invalid UTF-8 becomes '�' instead of an exception
+
+  let greeted = false;
+  try {
+    for await (const data of socket as AsyncIterable<string>) { // while True: data = await reader.read(1024)
+      for (const message of messagesIn(data)) {
+        console.log(`Message received from ${address} : ${message}`);
+      }
+      if (!greeted) {
+        socket.write(`Hello ${address}\n`);
+        greeted = true;
+      }
+    }
+  } catch {
+    // already reported by the 'error' listener
+  }
+}
+
+const server = net.createServer((socket) => void handleClientMsg(socket));
+server.listen(PORT, HOST);
+await once(server, 'listening');
+const { address, port } = server.address() as net.AddressInfo;
+console.log(`Serving on ${address.includes(':') ? `[${address}]` : address}:${port}`);

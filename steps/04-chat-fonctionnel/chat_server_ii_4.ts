@@ -1,0 +1,70 @@
+// A working chat server: every message is sent to all the other connected clients.
+import net from 'node:net';
+import { once } from 'node:events';
+
+const HOST = process.env.HOST ?? '127.0.0.1';
+const PORT = Number(process.env.PORT ?? 8888); // 0: any free port
+const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+
+interface Client {
+  socket: net.Socket; // Python keeps a reader and a writer: a Node socket is both
+}
+
+/** The connected clients, keyed by their address `IP:port`. */
+const CLIENTS = new Map<string, Client>();
+
+/** `IP:port` of the other end, an IPv4 address shown plainly (`127.0.0.1`, not `::ffff:127.0.0.1`). */
+function addressOf(socket: net.Socket): string {
+  const ip = (socket.remoteAddress ?? '?').replace(/^::ffff:/, '');
+  return `${ip}:${socket.remotePort}`;
+}
+
+/** The messages in what was just read: one per line (a client may send several at once). */
+function messagesIn(data: string): string[] {
+  return data.split('\n').map((line) => line.replace(/\r$/, '')).filter((line) => line !== '');
+}
+
+/** writer.write: the bytes are queued and sent in the background ('drain' is Python's `await writer.drain()`). */
+function send(socket: net.Socket, text: string): void {
+  if (!socket.writable) return;
+  // Not waiting for 'drain' lets one slow reader hold nobody up; one that reads nothing at all is let go.
+  if (socket.writableLength > MAX_QUEUED_BYTES) socket.destroy();
+  else socket.write(`${text}\n`);
+}
+
+/** Sends `text` to every client but the one at `exceptAddress`. */
+function broadcast(text: string, exceptAddress?: string): void {
+  for (const [address, client] of CLIENTS) {
+    if (address !== exceptAddress) send(client.socket, text);
+  }
+}
+
+async function handleClientMsg(socket: net.Socket): Promise<void> {
+  const address = addressOf(socket);
+  // Python would only lose this client's task; Node stops the whole server on an unhandled 'error'.
+  socket.on('error', (error) => console.log(`Connection with ${address} lost: ${error.message}`));
+  socket.setEncoding('utf8'); // bytes → text; invalid UTF-8 becomes '�' instead of an exception
+
+  let greeted = false;
+  try {
+    for await (const data of socket as AsyncIterable<string>) { // while True: data = await reader.read(1024)
+      if (!CLIENTS.has(address)) CLIENTS.set(address, { socket });
+      for (const message of messagesIn(data)) {
+        console.log(`Message received from ${address} : ${message}`);
+        broadcast(`${address} a dit : ${message}`, address);
+      }
+      if (!greeted) {
+        send(socket, `Hello ${address}`);
+        greeted = true;
+      }
+    }
+  } catch {
+    // already reported by the 'error' listener
+  }
+}
+
+const server = net.createServer((socket) => void handleClientMsg(socket));
+server.listen(PORT, HOST);
+await once(server, 'listening');
+const { address, port } = server.address() as net.AddressInfo;
+console.log(`Serving on ${address.includes(':') ? `[${address}]` : address}:${port}`);

@@ -1,0 +1,86 @@
+// The chat client with a pseudo: asked first, sent as "Hello|<PSEUDO>", then the same two loops as before.
+import net from 'node:net';
+import readline from 'node:readline';
+import { once } from 'node:events';
+
+const HOST = process.env.HOST ?? '127.0.0.1';
+const PORT = Number(process.env.PORT ?? 8888);
+
+// In a terminal, a message is shown above the line being typed; with a pipe, lines simply follow each other.
+const INTERACTIVE = process.stdin.isTTY === true && process.stdout.isTTY === true;
+
+/** Prints a line above the input line, then redraws the prompt and the half-typed text as they were. */
+function show(rl: readline.Interface, text: string): void {
+  if (!INTERACTIVE) {
+    console.log(text);
+    return;
+  }
+  readline.clearLine(process.stdout, 0);
+  readline.cursorTo(process.stdout, 0);
+  console.log(text);
+  rl.prompt(true); // true: keep the cursor where it was in the typed text
+}
+
+/** Asks for lines until one is not blank; undefined if the input ends first. */
+async function askPseudo(rl: readline.Interface, lines: AsyncIterableIterator<string>): Promise<string | undefined> {
+  rl.setPrompt(INTERACTIVE ? 'Pseudo : ' : '');
+  for (;;) {
+    rl.prompt();
+    const { value, done } = await lines.next();
+    if (done) return undefined;
+    if (value.trim() !== '') {
+      rl.setPrompt(INTERACTIVE ? '> ' : '');
+      return value.trim();
+    }
+  }
+}
+
+/** First loop (aioconsole.ainput): each line typed is sent to the server. */
+async function sendUserInput(rl: readline.Interface, lines: AsyncIterableIterator<string>, socket: net.Socket): Promise<void> {
+  rl.prompt();
+  for await (const line of lines) {
+    socket.write(`${line}\n`);
+    rl.prompt();
+  }
+  socket.end(); // Ctrl+C, Ctrl+D or the end of a pipe: close the connection cleanly
+}
+
+/** Second loop (reader.read): whatever the server sends is shown as it comes. */
+async function receiveMessages(socket: net.Socket, rl: readline.Interface): Promise<void> {
+  for await (const data of socket as AsyncIterable<string>) {
+    for (const line of data.split('\n')) {
+      if (line !== '') show(rl, line);
+    }
+  }
+  rl.close();
+}
+
+async function main(): Promise<void> {
+  const socket = net.connect(PORT, HOST); // asyncio.open_connection
+  await once(socket, 'connect');
+  socket.setEncoding('utf8');
+
+  const rl = readline.createInterface({ input: process.stdin, output: process.stdout, terminal: INTERACTIVE });
+  rl.setPrompt(INTERACTIVE ? '> ' : '');
+  rl.on('SIGINT', () => rl.close()); // Ctrl+C ends the input, like Ctrl+D
+  // One reader of the typed lines for the pseudo and then the loop, so that no line falls in between.
+  const lines = rl[Symbol.asyncIterator]();
+
+  // Before the two loops: the pseudo, then exactly "Hello|<PSEUDO>".
+  const pseudo = await askPseudo(rl, lines);
+  if (pseudo === undefined) {
+    socket.end();
+    return;
+  }
+  socket.write(`Hello|${pseudo}\n`);
+
+  await Promise.all([sendUserInput(rl, lines, socket), receiveMessages(socket, rl)]); // asyncio.gather
+}
+
+try {
+  await main();
+} catch (error) {
+  const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  console.error(`Erreur : impossible de parler au serveur ${HOST}:${PORT} (${code})`);
+  process.exit(1);
+}
