@@ -49,7 +49,9 @@ async function main(): Promise<void> {
 
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout, terminal: INTERACTIVE });
   rl.setPrompt(INTERACTIVE ? '> ' : '');
-  rl.on('SIGINT', () => rl.close()); // Ctrl+C ends the input, like Ctrl+D
+  // Ctrl+C (or a kill) ends the input like Ctrl+D does; a second Ctrl+C stops the program at once.
+  rl.on('SIGINT', () => rl.close());
+  process.once('SIGINT', () => rl.close()).once('SIGTERM', () => rl.close());
 
   await Promise.all([sendUserInput(rl, socket), receiveMessages(socket, rl)]); // asyncio.gather
 }

@@ -66,7 +66,8 @@ async function handleClientMsg(socket: net.Socket): Promise<void> {
         if (pseudo === undefined) {
           console.log(`Refused ${address}: its first message is not Hello|<PSEUDO>`);
           const refusal = 'Erreur : le premier message doit être Hello|<PSEUDO>\n';
-          await new Promise<void>((sent) => socket.end(refusal, () => sent())); // answer, then close
+          await new Promise<void>((sent) => socket.end(refusal, () => sent()));
+          socket.destroy(); // sent: now close without waiting for the client
           return;
         }
         CLIENTS.set(address, { socket, pseudo });

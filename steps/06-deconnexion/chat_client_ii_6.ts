@@ -72,7 +72,9 @@ async function main(): Promise<void> {
 
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout, terminal: INTERACTIVE });
   rl.setPrompt(INTERACTIVE ? '> ' : '');
-  rl.on('SIGINT', () => rl.close()); // Ctrl+C ends the input, like Ctrl+D
+  // Ctrl+C (or a kill) ends the input like Ctrl+D does; a second Ctrl+C stops the program at once.
+  rl.on('SIGINT', () => rl.close());
+  process.once('SIGINT', () => rl.close()).once('SIGTERM', () => rl.close());
   // One reader of the typed lines for the pseudo and then the loop, so that no line falls in between.
   const lines = rl[Symbol.asyncIterator]();
 

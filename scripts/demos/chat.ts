@@ -1,0 +1,133 @@
+// `npm run step 3` … `6`: the step's server on a free port, scripted clients (alice, bob, carol…) going
+// through the scenario of its step.json, and one interleaved transcript of what each of them printed.
+import { parseArgs } from 'node:util';
+import { UsageError } from '../cli.ts';
+import { describeExit, escapeRegExp, startTs, type Proc } from '../proc.ts';
+import { filePath, type ChatDemo, type Step } from '../steps.ts';
+import { createTranscript } from '../transcript.ts';
+
+/**
+ * One action of a chat scenario (the `demo.scenario` array of a chat step's step.json). `name` is
+ * `server` or a client's name; a client is the step's `roles.client` unless `file` says otherwise.
+ */
+export type ChatAction =
+  | { note: string } //                      a line of commentary
+  | { start: string; file?: string } //      start the server (then read its port) or a client
+  | { type: string; by: string } //          a line typed by a client (its stdin)
+  | { expect: string; in: string } //        wait until that process prints this text
+  | { quit: string } //                      a client's input ends (Ctrl+D); wait until it exits
+  | { stop: string } //                      SIGTERM (Ctrl+C) to the server or a client; wait until it exits
+  | { exits: string }; //                    wait until a client exits by itself
+
+export interface ChatScenario extends ChatDemo {
+  scenario: ChatAction[];
+}
+
+export interface ChatDemoOptions {
+  /** Where the transcript goes (the terminal by default). */
+  out?: NodeJS.WriteStream;
+  /** How long one `expect` or exit may take. */
+  timeoutMs?: number;
+}
+
+export interface ChatDemoResult {
+  code: number;
+  /** Every process the demo started (all ended when it returns). */
+  procs: Proc[];
+}
+
+const SERVING = /Serving on (?:\[[^\]]*\]|[^\s:]+):(\d+)/;
+
+export function scenarioOf(step: Step): ChatAction[] {
+  const { scenario } = step.demo as ChatScenario;
+  if (!Array.isArray(scenario) || scenario.length === 0) throw new Error(`step ${step.id}: step.json has no demo.scenario`);
+  return scenario;
+}
+
+/** Every name the scenario uses, the server first: the transcript's columns. */
+function namesOf(scenario: ChatAction[]): string[] {
+  const names = new Set<string>(['server']);
+  for (const action of scenario) if ('start' in action) names.add(action.start);
+  return [...names];
+}
+
+export async function runChatDemo(step: Step, { out = process.stdout, timeoutMs = 10_000 }: ChatDemoOptions = {}): Promise<ChatDemoResult> {
+  const scenario = scenarioOf(step);
+  const transcript = createTranscript(namesOf(scenario), out);
+  const running = new Map<string, Proc>();
+  const cursors = new Map<Proc, number>(); // how far `expect` has read each one's output
+  const procs: Proc[] = [];
+  let port: string | undefined;
+
+  const get = (name: string): Proc => {
+    const proc = running.get(name);
+    if (!proc) throw new Error(`scenario of step ${step.id}: "${name}" is not running`);
+    return proc;
+  };
+  const ended = async (name: string, exit: Promise<unknown>): Promise<void> => {
+    const proc = get(name);
+    await exit;
+    running.delete(name);
+    transcript.note(`  (${name} ended: ${describeExit(proc.exit!)})`);
+  };
+
+  const stopEverything = async (): Promise<void> => {
+    await Promise.all(procs.map((proc) => proc.stop()));
+  };
+  const onSignal = (): void => {
+    void stopEverything().finally(() => process.exit(130));
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+
+  try {
+    for (const action of scenario) {
+      if ('note' in action) {
+        transcript.note(action.note);
+      } else if ('start' in action) {
+        const isServer = action.start === 'server';
+        const file = action.file ?? step.roles?.[isServer ? 'server' : 'client'];
+        if (!file) throw new Error(`step ${step.id} has no ${isServer ? 'server' : 'client'} role`);
+        if (!isServer && port === undefined) throw new Error(`scenario of step ${step.id}: a client starts before the server`);
+        const env = { HOST: '127.0.0.1', PORT: isServer ? '0' : port! };
+        transcript.note(`▶ ${action.start}: ${file}`);
+        const proc = startTs(filePath(file), [], { env, onLine: transcript.speaker(action.start) });
+        procs.push(proc);
+        running.set(action.start, proc);
+        cursors.set(proc, 0);
+        if (isServer) port = (await proc.waitFor(SERVING, { timeoutMs }))[1];
+      } else if ('type' in action) {
+        transcript.speaker(action.by)(`⌨ ${action.type}`);
+        get(action.by).write(`${action.type}\n`);
+      } else if ('expect' in action) {
+        const proc = get(action.in);
+        const from = cursors.get(proc)!;
+        await proc.waitFor(new RegExp(`^[\\s\\S]{${from}}[\\s\\S]*?${escapeRegExp(action.expect)}`), { timeoutMs });
+        cursors.set(proc, proc.stdout.indexOf(action.expect, from) + action.expect.length);
+      } else if ('quit' in action) {
+        get(action.quit).endInput();
+        await ended(action.quit, get(action.quit).waitExit(timeoutMs));
+      } else if ('stop' in action) {
+        get(action.stop).signal('SIGTERM');
+        await ended(action.stop, get(action.stop).waitExit(timeoutMs));
+      } else if ('exits' in action) {
+        await ended(action.exits, get(action.exits).waitExit(timeoutMs));
+      }
+    }
+    return { code: 0, procs };
+  } catch (error) {
+    transcript.note(`demo failed: ${(error as Error).message.split('\n')[0]}`);
+    return { code: 1, procs };
+  } finally {
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(signal, onSignal);
+    await stopEverything();
+  }
+}
+
+export default async function chatDemo(step: Step, args: string[]): Promise<number> {
+  try {
+    parseArgs({ args, options: {} });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message} (the chat demo takes no option; "server" or "client" run one program)`);
+  }
+  return (await runChatDemo(step)).code;
+}
