@@ -99,7 +99,12 @@ export function renderStat(from: Step, to: Step, colourOn: boolean): string {
 }
 
 async function main(): Promise<number> {
-  const options = parseArgs(process.argv.slice(2));
+  const args = process.argv.slice(2);
+  // `npm run diff 4 5 --stat` (without `--`) hands the flags to npm, which leaves them in the environment.
+  if (process.env.npm_config_stat === 'true') args.push('--stat');
+  if (process.env.npm_config_color === '' || process.env.npm_config_color === 'false') args.push('--no-color');
+  if (process.env.npm_config_color === 'always') args.push('--color');
+  const options = parseArgs(args);
   if (options === 'help') { process.stdout.write(USAGE + '\n'); return 0; }
   const colourOn = options.colour ?? (process.stdout.isTTY === true && !process.env.NO_COLOR);
   process.stdout.write(options.stat ? renderStat(options.from, options.to, colourOn) : renderUnified(options.from, options.to, colourOn));

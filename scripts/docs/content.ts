@@ -12,11 +12,11 @@ export type Strings = Record<string, string>;
 let strings: Record<Lang, Strings> | undefined;
 
 /** The site's interface words, from docs-src/strings.json. */
-export function t(lang: Lang, key: string): string {
+export function t(lang: Lang, key: string, params: Record<string, string> = {}): string {
   strings ??= JSON.parse(readFileSync(join(DOCS_SRC, 'strings.json'), 'utf8')) as Record<Lang, Strings>;
   const value = strings[lang][key];
   if (value === undefined) throw new Error(`docs-src/strings.json has no "${key}" for ${lang}`);
-  return value;
+  return value.replace(/\{(\w+)\}/g, (whole, name: string) => params[name] ?? whole);
 }
 
 /** A source file of docs-src, or undefined when it does not exist (optional pages). */
@@ -37,8 +37,8 @@ export function commandsOf(step: Step, lang: Lang): Command[] {
   const n = String(step.number);
   const commands: Command[] = [{ command: `npm run step ${n}`, note: t(lang, 'runDemo') }];
   const roles = step.roles ?? {};
-  if (roles.server) commands.push({ command: `npm run step ${n} server`, note: `${t(lang, 'runServer')}: ${roles.server}` });
-  if (roles.client) commands.push({ command: `npm run step ${n} client`, note: `${t(lang, 'runClient')}: ${roles.client}` });
+  if (roles.server) commands.push({ command: `npm run step ${n} server`, note: t(lang, 'runServer', { file: roles.server }) });
+  if (roles.client) commands.push({ command: `npm run step ${n} client`, note: t(lang, 'runClient', { file: roles.client }) });
   const roleFiles = Object.values(roles);
   for (const file of step.files) {
     if (!file.endsWith('.ts') || roleFiles.includes(file)) continue;
