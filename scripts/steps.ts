@@ -33,16 +33,19 @@ export interface Step {
 
 let cache: Step[] | undefined;
 
-export function loadSteps(): Step[] {
-  cache ??= readdirSync(STEPS_DIR, { withFileTypes: true })
+/** The steps of `stepsDir` (the repository's own by default), in order. */
+export function loadSteps(stepsDir = STEPS_DIR): Step[] {
+  if (stepsDir === STEPS_DIR && cache) return cache;
+  const steps = readdirSync(stepsDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && /^\d\d-/.test(entry.name))
-    .map((entry) => readStep(entry.name))
+    .map((entry) => readStep(stepsDir, entry.name))
     .sort((a, b) => a.number - b.number);
-  return cache;
+  if (stepsDir === STEPS_DIR) cache = steps;
+  return steps;
 }
 
-function readStep(id: string): Step {
-  const dir = join(STEPS_DIR, id);
+function readStep(stepsDir: string, id: string): Step {
+  const dir = join(stepsDir, id);
   const meta = JSON.parse(readFileSync(join(dir, 'step.json'), 'utf8')) as Omit<Step, 'number' | 'id' | 'dir' | 'available'>;
   const available = meta.files.every((file) => existsSync(join(dir, file)));
   return { ...meta, lineage: meta.lineage ?? {}, number: Number(id.slice(0, 2)), id, dir, available };
