@@ -1,0 +1,129 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UsageError } from '../scripts/cli.ts';
+import { startFakeWeb, type FakeWeb } from '../scripts/fakeweb.ts';
+import { start, startTs } from '../scripts/proc.ts';
+import { ROOT, findFile, findStep, loadSteps } from '../scripts/steps.ts';
+import { expectOneLineError, tempDir } from './helpers.ts';
+import { openTerminal } from './tmux.ts';
+
+const RUNNER = join(ROOT, 'scripts/step.ts');
+const runner = (args: string[], env: NodeJS.ProcessEnv = {}) => startTs(RUNNER, args, { cwd: ROOT, env });
+
+let web: FakeWeb;
+beforeAll(async () => { web = await startFakeWeb(); });
+afterAll(() => web.close());
+
+describe('step metadata', () => {
+  it('knows the six steps of the lab, in order, each with its files', () => {
+    const steps = loadSteps();
+    expect(steps.map((s) => s.id)).toEqual(['01-sleep', '02-web', '03-premiere-version', '04-chat-fonctionnel', '05-pseudos', '06-deconnexion']);
+    for (const step of steps) {
+      expect(step.files.length).toBeGreaterThan(0);
+      expect(step.title.en && step.title.fr && step.section).toBeTruthy();
+      for (const [file, predecessors] of Object.entries(step.lineage)) {
+        expect(step.files).toContain(file);
+        for (const predecessor of predecessors) expect(steps.some((s) => s.files.includes(predecessor))).toBe(true);
+      }
+    }
+  });
+
+  it.each(['5', '05', '05-pseudos'])('finds step 5 as "%s"', (query) => {
+    expect(findStep(query).id).toBe('05-pseudos');
+  });
+
+  it.each(['7', '5-pseudos', 'pseudos', ''])('refuses "%s" with the list of steps', (query) => {
+    expect(() => findStep(query)).toThrow(UsageError);
+    expect(() => findStep(query)).toThrow(/steps are 01-sleep, 02-web, .*06-deconnexion/);
+  });
+
+  it('finds a file with or without .ts, and a chat step\'s server and client', () => {
+    expect(findFile(findStep('2'), 'web_sync')).toBe(join(ROOT, 'steps/02-web/web_sync.ts'));
+    expect(findFile(findStep('2'), 'web_sync.ts')).toBe(join(ROOT, 'steps/02-web/web_sync.ts'));
+    expect(findFile(findStep('4'), 'client')).toBe(join(ROOT, 'steps/03-premiere-version/chat_client_ii_3.ts'));
+    expect(() => findFile(findStep('1'), 'nope')).toThrow(/choose from sleep_and_print\.ts, sleep_and_print_async\.ts/);
+  });
+
+  it('marks a step whose files are not written yet as not available', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, '07-bonus'));
+    writeFileSync(join(dir, '07-bonus/step.json'), JSON.stringify({ title: { en: 'Bonus', fr: 'Bonus' }, section: 'III', files: ['bonus.ts'], lineage: {}, demo: { kind: 'chat' } }));
+    expect(loadSteps(dir)).toMatchObject([{ id: '07-bonus', number: 7, available: false }]);
+    writeFileSync(join(dir, '07-bonus/bonus.ts'), '');
+    expect(loadSteps(dir)[0]!.available).toBe(true);
+  });
+});
+
+describe.concurrent('npm run step', () => {
+  it('without a step, lists them all with their lab section', async () => {
+    const run = runner([]);
+    expect((await run.waitExit()).code, run.output).toBe(0);
+    const lines = run.stdout.split('\n').filter((line) => /^\s+\d\s/.test(line));
+    expect(lines).toHaveLength(6);
+    expect(lines[4]).toMatch(/^\s+5\s+05-pseudos\s+Pseudonyms — II\.5 Gérer des pseudos$/);
+  });
+
+  it('an unknown step: one line naming the steps, exit 2', async () => {
+    await expectOneLineError(runner(['9']), 2, /^error: unknown step "9"; steps are 01-sleep, .*06-deconnexion$/);
+  });
+
+  it('an unknown file: one line naming the files, exit 2', async () => {
+    await expectOneLineError(runner(['02-web', 'web_nope']), 2, /^error: step 02-web has no file "web_nope"; choose from web_sync\.ts, web_async\.ts, web_sync_multiple\.ts, web_async_multiple\.ts$/);
+  });
+
+  it('an unknown demo option: one line, exit 2', async () => {
+    await expectOneLineError(runner(['2', '--bogus']), 2, /^error: Unknown option '--bogus'.*step 2 takes only --online/);
+  });
+
+  it('runs one file of a step with its arguments', async () => {
+    const tmp = tempDir();
+    const run = runner(['2', 'web_async', web.urls[0]!], { TMPDIR: tmp });
+    expect((await run.waitExit()).code, run.output).toBe(0);
+    expect(run.stdout).toContain(`Contenu écrit avec succès dans le fichier : ${join(tmp, 'web_page')}`);
+  });
+
+  it('passes on the exit code of the file it runs', async () => {
+    const run = runner(['2', 'web_sync', 'pas-une-url']);
+    expect((await run.waitExit()).code).toBe(1);
+    expect(run.stderr.trim()).toBe('Erreur : pas-une-url : URL invalide (http:// ou https:// attendu)');
+  });
+
+  it('step 1: both counts, then the comparison', async () => {
+    const run = runner(['1'], { DELAY: '0.02' });
+    expect((await run.waitExit(20_000)).code, run.output).toBe(0);
+    expect(run.stdout.match(/^sync\s+\| \d+$/gm)).toHaveLength(20);
+    expect(run.stdout.match(/^async\s+\| \d+$/gm)).toHaveLength(20);
+    expect(run.stdout).toMatch(/sleep_and_print\.ts\s+\d+\.\d\d s/);
+    expect(run.stdout).toMatch(/sleep_and_print_async\.ts\s+\d+\.\d\d s/);
+    expect(run.stdout).toMatch(/ratio\s+\d+\.\d×/);
+  });
+
+  it('step 2: the four scripts against the fake web, then "Mesure !"', async () => {
+    const run = runner(['02-web']);
+    expect((await run.waitExit(30_000)).code, run.output).toBe(0);
+    expect(run.stdout.match(/Contenu écrit avec succès/g)).toHaveLength(22); // 1 + 1 + 10 + 10
+    expect(run.stdout).toContain('Mesure ! (10 URLs');
+    for (const file of ['web_sync.ts', 'web_async.ts', 'web_sync_multiple.ts', 'web_async_multiple.ts']) {
+      expect(run.stdout).toMatch(new RegExp(`^  ${file}\\s+\\d+\\.\\d\\d s`, 'm'));
+    }
+    expect(run.stdout).toMatch(/floor, one by one\s+1\.82 s/);
+    expect(run.stdout).toMatch(/floor, all at once\s+0\.30 s/);
+  });
+
+  it('works through npm, the way the README says', async () => {
+    const run = start('npm', ['run', '--silent', 'step', '1', 'sleep_and_print_async'], { cwd: ROOT, env: { DELAY: '0' } });
+    expect((await run.waitExit(20_000)).code, run.output).toBe(0);
+    expect(run.stdout.trim().split('\n')).toHaveLength(20);
+  });
+
+  it('on a terminal, lets the user pick a step', async () => {
+    const terminal = openTerminal(`DELAY=0 ${process.execPath} --import tsx ${RUNNER}; echo "runner exited $?"; sleep 60`, { cwd: ROOT });
+    await terminal.waitFor('Which step? (number, Enter to quit)');
+    terminal.type('1');
+    terminal.type('Enter', { literal: false });
+    const screen = await terminal.waitFor('runner exited 0', 20_000);
+    expect(screen).toMatch(/ratio\s+\d+\.\d×/);
+    terminal.kill();
+  });
+});

@@ -1,0 +1,60 @@
+// A real terminal for the tests: a tmux session on a private socket, driven with send-keys and read
+// with capture-pane. Each session is killed when the test file is done.
+import { execFileSync } from 'node:child_process';
+import { afterAll } from 'vitest';
+
+const sockets: string[] = [];
+
+export interface Terminal {
+  /** Types keys (tmux key names such as `Enter` or `C-c` are allowed with `literal: false`). */
+  type(keys: string, options?: { literal?: boolean }): void;
+  screen(): string;
+  /** Polls the screen until `pattern` shows (a terminal gives no event to wait on). */
+  waitFor(pattern: RegExp | string, timeoutMs?: number): Promise<string>;
+  kill(): void;
+}
+
+export function openTerminal(command: string, { cwd, width = 120, height = 30 }: { cwd: string; width?: number; height?: number }): Terminal {
+  const socket = `tp6-${process.pid}-${sockets.length}-${Date.now()}`;
+  sockets.push(socket);
+  const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+  tmux('new-session', '-d', '-s', 'main', '-x', String(width), '-y', String(height), '-c', cwd, command);
+  const screen = (): string => tmux('capture-pane', '-p', '-t', 'main');
+  return {
+    type(keys, { literal = true } = {}) {
+      tmux('send-keys', '-t', 'main', ...(literal ? ['-l', keys] : [keys]));
+    },
+    screen,
+    async waitFor(pattern, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        let text = '';
+        try {
+          text = screen();
+        } catch {
+          // the session ended: the last screen is gone with it
+        }
+        if (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text)) return text;
+        if (Date.now() > deadline) throw new Error(`terminal never showed ${pattern}; screen:\n${text}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    kill() {
+      try {
+        tmux('kill-server');
+      } catch {
+        // already gone
+      }
+    },
+  };
+}
+
+afterAll(() => {
+  for (const socket of sockets) {
+    try {
+      execFileSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' });
+    } catch {
+      // already gone
+    }
+  }
+});
