@@ -1,0 +1,156 @@
+// The client checks of the chat steps (03–06): the checker is the server, and the person at the keyboard.
+// It listens on --host/--port, starts the client, types on its stdin, and watches what it sends and prints.
+import type { Proc } from '../proc.ts';
+import { compareMessage, findMessage, pieces, stripAnsi, type Observation, type Received } from './match.ts';
+import type { Context } from './context.ts';
+import { Listener, type Peer } from './tcp.ts';
+import { assertStarted, procUntil, startTarget } from './target.ts';
+
+export const CLIENT_CHECKS: Record<string, string> = {
+  'client.connects': 'connects to the address it is given (HOST/PORT)',
+  'client.hello': 'sends exactly "Hello" first',
+  'client.hello-pseudo': 'asks for a pseudo, then sends exactly "Hello|<PSEUDO>" first',
+  'client.sends-lines': 'sends each line typed by the user',
+  'client.prints': 'prints what the server sends, as it arrives',
+  'client.exits-after-answer': 'exits by itself once it printed the answer',
+  'client.exit-message': 'prints a message when the server closes the connection',
+  'client.exits': 'then exits by itself (code 0), without waiting for the user',
+};
+
+export function clientCheckIds(step: number, variant: string | null): string[] {
+  if (variant === 'ii_2') return ['client.connects', 'client.hello', 'client.prints', 'client.exits-after-answer'];
+  if (step <= 4) return ['client.connects', 'client.sends-lines', 'client.prints'];
+  const ids = ['client.connects', 'client.hello-pseudo', 'client.prints', 'client.sends-lines'];
+  return step >= 6 ? [...ids, 'client.exit-message', 'client.exits'] : ids;
+}
+
+export async function checkClient(ctx: Context): Promise<void> {
+  const { host, port, command, cwd, startupMs, waitMs, exitMs } = ctx.options;
+  const step = ctx.options.step.number;
+  const ids = clientCheckIds(step, ctx.variant);
+  const title = (id: string): string => CLIENT_CHECKS[id]!;
+  const { list } = ctx;
+
+  const listener = await Listener.listen(host, port);
+  ctx.listeners.push(listener);
+  ctx.address = `${host}:${listener.port}`;
+  const proc = startTarget({ command, cwd, env: { HOST: host, PORT: String(listener.port) } });
+  ctx.procs.push(proc);
+  ctx.program = proc;
+
+  const connection = listener.accept(startupMs, proc.exited);
+  if (step >= 5) {
+    // a person types the pseudo when asked: at the prompt, or once connected, or after a moment of silence
+    await Promise.race([connection, proc.waitFor(/\S/, { timeoutMs: 1_500, stream: 'output' }).catch(() => undefined)]);
+    proc.write('alice\n');
+  }
+  const peer = await connection;
+  assertStarted(proc, command);
+  if (!peer) {
+    const why = proc.exit ? `the client exited (${proc.exit.signal ?? `code ${proc.exit.code}`}) without connecting` : `no connection within ${(startupMs / 1000).toFixed(0)} s`;
+    list.fail('client.connects', title('client.connects'), `a connection to ${ctx.address}`, proc.output, why);
+    for (const id of ids.slice(1)) list.fail(id, title(id), undefined, undefined, 'not run: the client never connected');
+    return;
+  }
+  list.pass('client.connects', title('client.connects'));
+  const scenario = new ClientScenario(ctx, proc, peer);
+  if (ctx.variant === 'ii_2') await scenario.once();
+  else if (step <= 4) await scenario.loops(step);
+  else await scenario.pseudo(step);
+}
+
+class ClientScenario {
+  private readonly wait: number;
+  constructor(private readonly ctx: Context, private readonly proc: Proc, private readonly peer: Peer) {
+    this.wait = ctx.options.waitMs;
+  }
+
+  private title(id: string): string {
+    return CLIENT_CHECKS[id]!;
+  }
+
+  /** Sends as the server and waits for the client to print it (ANSI codes and prompts around it are fine). */
+  private async showsOnScreen(message: string): Promise<Observation> {
+    const from = this.proc.stdout.length;
+    this.peer.send(message);
+    const screen = (): string => stripAnsi(this.proc.stdout.slice(from));
+    if (await procUntil(this.proc, () => screen().includes(message), this.wait)) return { kind: 'exact' };
+    for (const piece of pieces({ text: screen(), boundaries: new Set() })) {
+      const seen = compareMessage(message, piece);
+      if (seen.kind === 'near') return seen;
+    }
+    return { kind: 'missing', seen: this.proc.stdout.slice(from) };
+  }
+
+  /** Types a line and returns what the server received after it (waits until `line` is there). */
+  private async typed(line: string): Promise<Received> {
+    const mark = this.peer.mark();
+    this.proc.write(`${line}\n`);
+    await this.peer.until(() => this.peer.since(mark).text.includes(line) || this.peer.closed || this.proc.exit !== undefined, this.wait);
+    return this.peer.since(mark);
+  }
+
+  /** Each typed line must arrive as a message of its own (a newline after it is fine); other messages around it are ignored. */
+  private sendsLines(lines: string[], received: Received[]): void {
+    const id = 'client.sends-lines';
+    for (const [i, line] of lines.entries()) {
+      const seen = findMessage(received[i]!, line, [...lines, 'Hello']);
+      if (seen.kind !== 'exact') return void this.ctx.list.observe(id, this.title(id), line, seen);
+    }
+    this.ctx.list.pass(id, this.title(id));
+  }
+
+  private async printsAll(messages: string[]): Promise<void> {
+    for (const message of messages) {
+      const seen = await this.showsOnScreen(message);
+      if (seen.kind !== 'exact') return void this.ctx.list.observe('client.prints', this.title('client.prints'), message, seen);
+    }
+    this.ctx.list.pass('client.prints', this.title('client.prints'));
+  }
+
+  /** chat_client_ii_2: Hello, the answer printed, the end. */
+  async once(): Promise<void> {
+    const { list } = this.ctx;
+    await this.peer.until(() => /hello/i.test(this.peer.text) || this.peer.closed, this.wait);
+    list.compare('client.hello', this.title('client.hello'), 'Hello', this.peer.text, { allowTrailingNewline: true });
+    await this.printsAll([`Hello ${this.peer.socket.remoteAddress?.replace(/^::ffff:/, '')}:${this.peer.socket.remotePort}`]);
+    const exited = await this.proc.waitExit(this.ctx.options.exitMs).catch(() => undefined);
+    list.check('client.exits-after-answer', this.title('client.exits-after-answer'), exited !== undefined, 'the client exits', 'still running', exited ? undefined : `still running ${(this.ctx.options.exitMs / 1000).toFixed(0)} s after the answer`);
+  }
+
+  /** chat_client_ii_3 (steps 03 and 04): typed lines go out, whatever comes in is shown. */
+  async loops(step: number): Promise<void> {
+    const lines = ['salut', 'ça va ?'];
+    const received = [];
+    for (const line of lines) received.push(await this.typed(line));
+    this.sendsLines(lines, received);
+    const me = `${this.peer.socket.remoteAddress?.replace(/^::ffff:/, '')}:${this.peer.socket.remotePort}`;
+    await this.printsAll(step === 3 ? [`Hello ${me}`, 'Hello 127.0.0.1:40000'] : ['127.0.0.1:40000 a dit : coucou', '127.0.0.1:40001 a dit : re']);
+  }
+
+  /** chat_client_ii_5 / ii_6: the pseudo first, then the loops; (06) the end when the server leaves. */
+  async pseudo(step: number): Promise<void> {
+    const { list } = this.ctx;
+    await this.peer.until(() => /hello/i.test(this.peer.text) || this.peer.closed, this.wait);
+    const announcement = 'Annonce : alice a rejoint la chatroom';
+    const printedAnnouncement = await this.showsOnScreen(announcement);
+    // everything the client sent before the user typed anything: its first message, whole
+    list.compare('client.hello-pseudo', this.title('client.hello-pseudo'), 'Hello|alice', this.peer.text, { allowTrailingNewline: true });
+    const relay = await (printedAnnouncement.kind === 'exact' ? this.showsOnScreen('bob a dit : coucou') : Promise.resolve(printedAnnouncement));
+    list.observe('client.prints', this.title('client.prints'), printedAnnouncement.kind === 'exact' ? 'bob a dit : coucou' : announcement, relay);
+    const lines = ['bonjour', 'ça va ?'];
+    const received = [];
+    for (const line of lines) received.push(await this.typed(line));
+    this.sendsLines(lines, received);
+    if (step < 6) return;
+
+    const from = this.proc.output.length;
+    this.peer.end(); // the server goes away cleanly
+    const exit = await this.proc.waitExit(this.ctx.options.exitMs).catch(() => undefined);
+    const after = this.proc.output.slice(from);
+    const trace = /Traceback|\n\s+at |Error:/.test(after);
+    list.check('client.exit-message', this.title('client.exit-message'), after.trim() !== '' && !trace, 'a message (any text, no stack trace)', after, trace ? 'a stack trace is not a message for the user' : undefined);
+    if (!exit) list.fail('client.exits', this.title('client.exits'), 'the client exits', 'still running', `still running ${(this.ctx.options.exitMs / 1000).toFixed(0)} s after the server closed`);
+    else list.check('client.exits', this.title('client.exits'), exit.code === 0, 'exit code 0', exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`);
+  }
+}
