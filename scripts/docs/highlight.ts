@@ -38,7 +38,9 @@ export function langOf(nameOrFence: string): string | undefined {
 export function highlightLines(hl: HighlighterCore, code: string, lang: string | undefined): string[] {
   const text = code.replace(/\r\n/g, '\n').replace(/\n$/, '');
   if (!lang) return text.split('\n').map(escapeHtml);
-  const { tokens } = hl.codeToTokens(text, { lang, themes: THEMES, defaultColor: false });
+  // No time limit per line (shiki's default is 500 ms): on a loaded machine the first lines, while the
+  // grammar compiles, would otherwise come out half-tokenised, and the output would not be deterministic.
+  const { tokens } = hl.codeToTokens(text, { lang, themes: THEMES, defaultColor: false, tokenizeTimeLimit: 0, tokenizeMaxLineLength: 0 });
   return tokens.map((line) => line.map((t) => {
     const style = Object.entries(t.htmlStyle ?? {}).map(([k, v]) => `${k}:${v}`).join(';');
     return style ? `<span style="${style}">${escapeHtml(t.content)}</span>` : escapeHtml(t.content);

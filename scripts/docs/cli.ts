@@ -1,0 +1,36 @@
+// The command line of `npm run docs`, separate from its entry point so that tests can call it in-process.
+import { resolve } from 'node:path';
+import { UsageError } from '../cli.ts';
+import { ROOT } from '../steps.ts';
+import { buildAll, staleFiles, writeFiles } from './build.ts';
+
+export const USAGE = 'usage: npm run docs [-- --check] [--out <dir>]';
+
+/** `--check`: write nothing, exit 1 naming the stale files. `--out <dir>`: another root than the repository. */
+export async function docsMain(args: readonly string[]): Promise<number> {
+  let check = false;
+  let root = ROOT;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--check') check = true;
+    else if (arg === '--out' && args[i + 1]) root = resolve(args[++i]!);
+    else if (arg === '-h' || arg === '--help') { console.log(USAGE); return 0; }
+    else throw new UsageError(`unknown argument "${arg}"; ${USAGE}`);
+  }
+  const started = performance.now();
+  const files = await buildAll();
+  if (check) {
+    const stale = staleFiles(files, root);
+    if (stale.length === 0) {
+      console.log(`docs: the ${files.size} generated files are up to date`);
+      return 0;
+    }
+    console.error(`docs: ${stale.length} stale file${stale.length === 1 ? '' : 's'}, run \`npm run docs\`:`);
+    for (const path of stale) console.error(`  ${path}`);
+    return 1;
+  }
+  const touched = writeFiles(files, root);
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(`docs: ${files.size} files generated, ${touched.length} written or removed (${seconds} s)`);
+  return 0;
+}
