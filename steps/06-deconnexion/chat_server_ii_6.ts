@@ -104,7 +104,7 @@ function stop(): void {
   server.close(() => process.exit(0));
   for (const { socket } of CLIENTS.values()) socket.end();
   CLIENTS.clear(); // the leaving clients are not announced to each other
-  setTimeout(() => process.exit(0), 2000).unref(); // connections that never said Hello are not waited for
+  setTimeout(() => process.exit(0), 1000).unref(); // connections that never said Hello are not waited for
 }
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);

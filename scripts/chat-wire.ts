@@ -1,0 +1,156 @@
+// Raw TCP clients and chat servers for the chat tests: what a client received, kept as text, waited on
+// by content (never by a fixed sleep), and the chat servers started on a free port.
+import net from 'node:net';
+import { once } from 'node:events';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ts from 'typescript';
+import { start, type Proc, type StartOptions } from './proc.ts';
+import { filePath } from './steps.ts';
+
+export const SERVING = /Serving on (?:\[[^\]]*\]|[^\s:]+):(\d+)/;
+
+const compiledDir = join(tmpdir(), `tp6-chat-tests-${process.pid}`);
+const compiled = new Map<string, string>();
+process.once('exit', () => rmSync(compiledDir, { recursive: true, force: true }));
+
+/**
+ * A step file with its types stripped (TypeScript's own transpiler), as plain JavaScript: `node file.mjs`
+ * starts in ~50 ms where `node --import tsx` takes ~500 ms, which the hundreds of server starts of the
+ * tests would feel. The code that runs is the step's own, minus its type annotations.
+ */
+export function compiledStepFile(file: string): string {
+  let path = compiled.get(file);
+  if (!path) {
+    const source = readFileSync(filePath(file), 'utf8');
+    const { outputText } = ts.transpileModule(source, {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
+      fileName: file,
+    });
+    mkdirSync(compiledDir, { recursive: true });
+    path = join(compiledDir, file.replace(/\.ts$/, '.mjs'));
+    writeFileSync(path, outputText);
+    compiled.set(file, path);
+  }
+  return path;
+}
+
+/** Runs a step file (e.g. `chat_client_ii_6.ts`) as a child process, quickly (see compiledStepFile). */
+export function startStepFile(file: string, env: NodeJS.ProcessEnv = {}, options: Omit<StartOptions, 'env'> = {}): Proc {
+  return start(process.execPath, [compiledStepFile(file)], { ...options, env });
+}
+
+export interface ChatServer {
+  proc: Proc;
+  port: number;
+}
+
+/** Starts a chat server file (e.g. `chat_server_ii_6.ts`) on 127.0.0.1, port 0, and reads its real port. */
+export async function startChatServer(file: string, env: NodeJS.ProcessEnv = {}): Promise<ChatServer> {
+  const proc = startStepFile(file, { HOST: '127.0.0.1', PORT: '0', ...env });
+  const port = Number((await proc.waitFor(SERVING))[1]);
+  return { proc, port };
+}
+
+/** A port where nothing listens (it was free a moment ago). */
+export async function closedPort(): Promise<number> {
+  const server = net.createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export class WireClient {
+  text = '';
+  ended = false;
+  error: Error | undefined;
+  readonly closed: Promise<void>;
+  /** `IP:port` as the server sees this client. */
+  readonly address: string;
+  private waiters = new Set<() => void>();
+
+  private constructor(readonly socket: net.Socket) {
+    this.address = `127.0.0.1:${socket.localPort}`;
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      this.text += chunk;
+      this.notify();
+    });
+    socket.on('error', (error) => { this.error = error; });
+    this.closed = new Promise((resolve) => socket.on('close', () => {
+      this.ended = true;
+      this.notify();
+      resolve();
+    }));
+  }
+
+  static async connect(port: number, host = '127.0.0.1'): Promise<WireClient> {
+    const socket = net.connect(port, host);
+    await once(socket, 'connect');
+    return new WireClient(socket);
+  }
+
+  /** Complete lines received so far. */
+  get lines(): string[] {
+    const lines = this.text.split('\n');
+    lines.pop();
+    return lines;
+  }
+
+  count(line: string): number {
+    return this.lines.filter((l) => l === line).length;
+  }
+
+  send(text: string): Promise<void> {
+    return new Promise((resolve, reject) => this.socket.write(text, (error) => (error ? reject(error) : resolve())));
+  }
+
+  end(): void {
+    this.socket.end();
+  }
+
+  reset(): void {
+    this.socket.resetAndDestroy();
+  }
+
+  /** Resolves once `ok()` holds; rejects after `timeoutMs` with what was received. */
+  until(ok: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (ok()) finish(resolve);
+      };
+      const timer = setTimeout(() => finish(() => reject(new Error(`timed out waiting for ${what}; received:\n${this.text.slice(-2000)}`))), timeoutMs);
+      const finish = (settle: () => void): void => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        settle();
+      };
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  /** Waits for a complete line equal to `line` (the `n`-th one of them). */
+  waitForLine(line: string, n = 1, timeoutMs?: number): Promise<void> {
+    return this.until(() => this.count(line) >= n, JSON.stringify(line), timeoutMs);
+  }
+
+  waitForClose(timeoutMs?: number): Promise<void> {
+    return this.until(() => this.ended, 'the connection to close', timeoutMs);
+  }
+
+  private notify(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+}
+
+/** Connects `count` clients, a few at a time so that no accept backlog overflows. */
+export async function connectMany(port: number, count: number, batch = 50): Promise<WireClient[]> {
+  const clients: WireClient[] = [];
+  for (let i = 0; i < count; i += batch) {
+    clients.push(...(await Promise.all(Array.from({ length: Math.min(batch, count - i) }, () => WireClient.connect(port)))));
+  }
+  return clients;
+}
