@@ -2,7 +2,7 @@
 // through the scenario of its step.json, and one interleaved transcript of what each of them printed.
 import { parseArgs } from 'node:util';
 import { UsageError } from '../cli.ts';
-import { describeExit, escapeRegExp, startTs, type Proc } from '../proc.ts';
+import { describeExit, escapeRegExp, startTs, type Proc, type StartOptions } from '../proc.ts';
 import { filePath, type ChatDemo, type Step } from '../steps.ts';
 import { createTranscript } from '../transcript.ts';
 
@@ -28,6 +28,8 @@ export interface ChatDemoOptions {
   out?: NodeJS.WriteStream;
   /** How long one `expect` or exit may take. */
   timeoutMs?: number;
+  /** How a step file is started (`node --import tsx` by default). */
+  launch?: (path: string, options: StartOptions) => Proc;
 }
 
 export interface ChatDemoResult {
@@ -51,7 +53,10 @@ function namesOf(scenario: ChatAction[]): string[] {
   return [...names];
 }
 
-export async function runChatDemo(step: Step, { out = process.stdout, timeoutMs = 10_000 }: ChatDemoOptions = {}): Promise<ChatDemoResult> {
+const launchWithTsx = (path: string, options: StartOptions): Proc => startTs(path, [], options);
+
+export async function runChatDemo(step: Step, options: ChatDemoOptions = {}): Promise<ChatDemoResult> {
+  const { out = process.stdout, timeoutMs = 10_000, launch = launchWithTsx } = options;
   const scenario = scenarioOf(step);
   const transcript = createTranscript(namesOf(scenario), out);
   const running = new Map<string, Proc>();
@@ -90,7 +95,7 @@ export async function runChatDemo(step: Step, { out = process.stdout, timeoutMs 
         if (!isServer && port === undefined) throw new Error(`scenario of step ${step.id}: a client starts before the server`);
         const env = { HOST: '127.0.0.1', PORT: isServer ? '0' : port! };
         transcript.note(`▶ ${action.start}: ${file}`);
-        const proc = startTs(filePath(file), [], { env, onLine: transcript.speaker(action.start) });
+        const proc = launch(filePath(file), { env, onLine: transcript.speaker(action.start) });
         procs.push(proc);
         running.set(action.start, proc);
         cursors.set(proc, 0);

@@ -1,0 +1,80 @@
+// `npm run step 3` … `6`: each chat demo runs its whole scenario, prints one transcript, and leaves
+// nothing running.
+import { afterEach, describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { basename, join } from 'node:path';
+import { runChatDemo, scenarioOf } from '../scripts/demos/chat.ts';
+import { startTs, stopAll, type Proc, type StartOptions } from '../scripts/proc.ts';
+import { ROOT, findStep } from '../scripts/steps.ts';
+import { startStepFile } from '../scripts/chat-wire.ts';
+
+afterEach(stopAll);
+
+/** A write stream that keeps what is written, with no colours (not a TTY). */
+function sink(): { out: NodeJS.WriteStream; text: () => string } {
+  let text = '';
+  const out = { isTTY: false, write: (chunk: string) => { text += chunk; return true; } } as unknown as NodeJS.WriteStream;
+  return { out, text: () => text };
+}
+
+function alive(pid: number | undefined): boolean {
+  if (pid === undefined) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The lines every demo must show, per step, prefixed by who printed them. */
+const SHOWN: Record<number, RegExp[]> = {
+  3: [/^alice +\| Hello 127\.0\.0\.1:\d+$/m, /^server +\| Message received from 127\.0\.0\.1:\d+ : salut tout le monde$/m],
+  4: [/^bob +\| 127\.0\.0\.1:\d+ a dit : salut tout le monde$/m, /^alice +\| 127\.0\.0\.1:\d+ a dit : salut alice !$/m],
+  5: [/^alice +\| Annonce : bob a rejoint la chatroom$/m, /^bob +\| alice a dit : salut bob$/m,
+    /^carol +\| Erreur : le premier message doit être Hello\|<PSEUDO>$/m],
+  6: [/^alice +\| Annonce : bob a quitté la chatroom$/m, /^carol +\| Le serveur a fermé la connexion\.$/m,
+    /\(alice ended: code 0\)/, /\(carol ended: code 0\)/, /\(server ended: code 0\)/],
+};
+
+describe('the chat demos', () => {
+  it.each([3, 4, 5, 6])('step %i runs its scenario to the end and stops every process it started', async (n) => {
+    const step = findStep(String(n));
+    const { out, text } = sink();
+    // type-stripped files start ~10× faster than with tsx; the runner test below goes the real way
+    const launch = (path: string, options: StartOptions): Proc => startStepFile(basename(path), options.env, options);
+    const { code, procs } = await runChatDemo(step, { out, launch });
+    expect(code, text()).toBe(0);
+    expect(procs.length).toBe(scenarioOf(step).filter((a) => 'start' in a).length);
+    for (const proc of procs) {
+      expect(proc.exit).toBeDefined();
+      expect(alive(proc.pid)).toBe(false);
+    }
+    for (const shown of SHOWN[n]!) expect(text()).toMatch(shown);
+    expect(text()).not.toMatch(/demo failed|Error|at .*\.ts:\d+/);
+  });
+
+  it('`npm run step 6` (the runner) exits 0 and leaves no process behind', async () => {
+    // every process the runner starts inherits this variable: none may still carry it afterwards
+    const marker = `TP6_CHAT_DEMO_${randomUUID()}`;
+    const runner = startTs(join(ROOT, 'scripts/step.ts'), ['6'], { env: { [marker]: '1' } });
+    const exit = await runner.waitExit(30_000);
+    expect(exit.code, runner.output).toBe(0);
+    expect(runner.stdout).toContain('Annonce : bob a quitté la chatroom');
+    if (process.platform === 'linux') expect(processesWith(marker)).toEqual([]);
+  });
+});
+
+function processesWith(marker: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/environ`, 'latin1').includes(`${marker}=`)) found.push(Number(entry));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return found;
+}
