@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { startTs, stopAll } from '../scripts/proc.ts';
 import { ROOT } from '../scripts/steps.ts';
 import { parseArgs } from '../scripts/check.ts';
+import { runCheck } from '../scripts/check/run.ts';
+import { UsageError } from '../scripts/cli.ts';
 import { FIXTURES } from './check-helpers.ts';
 
 afterAll(stopAll);
@@ -35,22 +37,37 @@ describe('parseArgs', () => {
   });
 });
 
-describe.concurrent('bad input: one line, exit 2, no stack trace', () => {
+describe('bad input: a usage error with one clear line', () => {
   it.each([
-    [['5', '--bogus', '--', 'x'], /^error: unknown option --bogus; usage: npm run check/],
-    [['5'], /^error: no command to check/],
-    [['--', 'python3', 'x.py'], /^error: which step\?/],
-    [['9', '--', 'x'], /^error: unknown step "9"; steps are 01-sleep, /],
-    [['1', '--role', 'server', '--', 'x'], /^error: step 01-sleep has no roles; drop --role$/],
-    [['5', '--role', 'serveur', '--', 'x'], /^error: --role is server or client, not "serveur"$/],
-    [['5', '--port', 'abc', '--', 'x'], /^error: --port needs an integer ≥ 0, not "abc"$/],
-    [['1', '--variant', 'fast', '--', 'x'], /^error: --variant for step 1 is one of sync, async, not "fast"$/],
-    [['5', '--port', '0', '--', 'python4-nowhere', 'x.py'], /^error: cannot run "python4-nowhere": command not found$/],
+    [['5', '--bogus', '--', 'x'], /^unknown option --bogus; usage: npm run check/],
+    [['5'], /^no command to check/],
+    [['--', 'python3', 'x.py'], /^which step\?/],
+    [['9', '--', 'x'], /^unknown step "9"; steps are 01-sleep, /],
+    [['5', '--role', 'serveur', '--', 'x'], /^--role is server or client, not "serveur"$/],
+    [['5', '--port', 'abc', '--', 'x'], /^--port needs an integer ≥ 0, not "abc"$/],
+    [['5', '--port', '70000', '--', 'x'], /^--port is 0–65535, not 70000$/],
+    [['5', '--wait'], /^--wait needs a value/],
+  ])('%j', (args, message) => {
+    expect(() => parseArgs(args)).toThrow(UsageError);
+    expect(() => parseArgs(args)).toThrow(message);
+  });
+
+  it.each([
+    [['1', '--role', 'server', '--', 'x'], /^step 01-sleep has no roles; drop --role$/],
+    [['1', '--variant', 'fast', '--', 'x'], /^--variant for step 1 is one of sync, async, not "fast"$/],
+    [['5', '--variant', 'ii_2', '--', 'x'], /^step 5 has no variants; drop --variant$/],
   ])('%j', async (args, message) => {
+    await expect(runCheck(parseArgs(args).options)).rejects.toThrow(message);
+  });
+
+  it.concurrent.each([
+    [['5', '--bogus', '--', 'x'], /^error: unknown option --bogus; usage: npm run check/],
+    [['5', '--port', '0', '--', 'python4-nowhere', 'x.py'], /^error: cannot run "python4-nowhere": command not found$/],
+  ])('from the command line: %j exits 2 with one line, no stack trace', async (args, message) => {
     const { code, stdout, stderr } = await cli(args);
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    const lines = stderr.split('\n').filter((line) => line !== '' && !line.startsWith('npm warn'));
+    const lines = stderr.split('\n').filter((line) => line !== '');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(message);
   });
