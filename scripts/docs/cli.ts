@@ -7,7 +7,8 @@ import { buildAll, staleFiles, writeFiles } from './build.ts';
 export const USAGE = 'usage: npm run docs [-- --check] [--out <dir>]';
 
 /** `--check`: write nothing, exit 1 naming the stale files. `--out <dir>`: another root than the repository. */
-export async function docsMain(args: readonly string[]): Promise<number> {
+/** `prebuilt`: files already generated in this process (tests), instead of building them again. */
+export async function docsMain(args: readonly string[], prebuilt?: Map<string, string>): Promise<number> {
   let check = false;
   let root = ROOT;
   for (let i = 0; i < args.length; i++) {
@@ -18,7 +19,7 @@ export async function docsMain(args: readonly string[]): Promise<number> {
     else throw new UsageError(`unknown argument "${arg}"; ${USAGE}`);
   }
   const started = performance.now();
-  const files = await buildAll();
+  const files = prebuilt ?? await buildAll();
   if (check) {
     const stale = staleFiles(files, root);
     if (stale.length === 0) {

@@ -12,7 +12,7 @@ import { readStepFile } from './diffs.ts';
 import { diffHtml, wholeFileHtml } from './diffhtml.ts';
 import { highlightLines, langOf } from './highlight.ts';
 import { escapeHtml, join as joinParts } from './html.ts';
-import { createMarkdown, type Markdown, type MarkdownEnv } from './markdown.ts';
+import { createMarkdown, headingId, type Markdown, type MarkdownEnv } from './markdown.ts';
 
 type PageKind = 'index' | 'teachers' | Step;
 
@@ -146,7 +146,10 @@ ${whole}</details></section>`;
 function stepPage(site: Site, step: Step, lang: Lang): string {
   const page = pagePath(step, lang);
   const content = stepContent(step);
-  const ids = new Set(['content', 'run', 'code', ...step.files.map(fileAnchor)]);
+  // The same ids as GitHub gives the README's headings, so that links written for the README work here.
+  const runId = headingId(t(lang, 'howToRun'));
+  const codeId = headingId(t(lang, 'theCode'));
+  const ids = new Set(['content', runId, codeId, ...step.files.map(fileAnchor)]);
   const lesson = lessonOf(step, lang);
   const lessonHtml = lesson
     ? renderMarkdown(site, lesson, `steps/${step.id}`, page, lang, ids)
@@ -165,10 +168,10 @@ function stepPage(site: Site, step: Step, lang: Lang): string {
     `<h1><span class="num">${t(lang, 'step')} ${step.id.slice(0, 2)}</span> ${escapeHtml(step.title[lang])}</h1>`,
     `<p class="section">${t(lang, 'labSection')}${lang === 'fr' ? ' :' : ':'} <strong>${escapeHtml(step.section)}</strong></p>`,
     `<div class="lesson">\n${lessonHtml}</div>`,
-    `<h2 id="run">${t(lang, 'howToRun')}</h2>`,
+    `<h2 id="${escapeHtml(runId)}">${t(lang, 'howToRun')}</h2>`,
     `<ul class="commands">\n${commandsOf(step, lang).map((c) => commandHtml(lang, c)).join('\n')}\n</ul>`,
     direct && `<p>${t(lang, 'runDirect')}</p><ul class="commands">${commandHtml(lang, { command: direct, note: '' })}</ul>`,
-    `<h2 id="code">${t(lang, 'theCode')}</h2>`,
+    `<h2 id="${escapeHtml(codeId)}">${t(lang, 'theCode')}</h2>`,
     borrowed,
     ...content.files.map((section) => fileSectionHtml(site, page, step, section, lang)),
     nav('prevnext'),
