@@ -102,7 +102,7 @@ export function renderText(report: CheckReport, paint: Paint = (_, text) => text
   }
   const program = report.program;
   if (program && report.failed > 0) {
-    const tail = (text: string): string => text.trimEnd().split('\n').slice(-6).join('\n      ');
+    const tail = (text: string): string => text.trimEnd().split('\n').filter((line) => line.trim() !== '').slice(-6).join('\n      ');
     if (program.stderr.trim()) lines.push(paint('dim', `  the program's stderr ended with:\n      ${tail(program.stderr)}`));
     if (program.exit) lines.push(paint('dim', `  the program ${program.exit}`));
   }

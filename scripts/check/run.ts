@@ -56,6 +56,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     else if (role === 'client') await checkClient(ctx);
     else if (step.number === 1) await checkSleep(ctx);
     else await checkWeb(ctx);
+    if (ctx.program && !ctx.program.exit) {
+      // a program that just died (its connections closed) may not have been reaped yet: a moment for the report
+      await Promise.race([ctx.program.exited, new Promise((resolve) => setTimeout(resolve, 200))]);
+    }
     exit = ctx.program ? exitText(ctx.program) : null; // before the checker stops it
   } finally {
     await ctx.cleanup();

@@ -25,8 +25,11 @@ export function assertStarted(proc: Proc, command: readonly string[]): void {
   }
 }
 
+/** How the program ended, or null while it runs ('exit' may come before proc.ts sees its streams close). */
 export function exitText(proc: Proc): string | null {
-  return proc.exit ? `exited (${describeExit(proc.exit)})` : null;
+  const { exitCode, signalCode } = proc.child;
+  const exit = proc.exit ?? (exitCode !== null || signalCode !== null ? { code: exitCode, signal: signalCode } : undefined);
+  return exit ? `exited (${describeExit(exit)})` : null;
 }
 
 /**

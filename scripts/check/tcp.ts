@@ -4,6 +4,7 @@
 import net from 'node:net';
 import { once } from 'node:events';
 import { StringDecoder } from 'node:string_decoder';
+import { UsageError } from '../cli.ts';
 import { findMessage, type Observation, type Received } from './match.ts';
 
 export class Peer implements Received {
@@ -125,7 +126,7 @@ export class Listener {
       once(server, 'listening'),
       once(server, 'error').then(([error]) => {
         const code = (error as NodeJS.ErrnoException).code;
-        throw new Error(code === 'EADDRINUSE' ? `${host}:${port} is already in use (a server left running?); stop it or pass --port` : `cannot listen on ${host}:${port}: ${code ?? (error as Error).message}`);
+        throw new UsageError(code === 'EADDRINUSE' ? `${host}:${port} is already in use (a server left running?); stop it or pass --port` : `cannot listen on ${host}:${port}: ${code ?? (error as Error).message}`);
       }),
     ]);
     return new Listener(server);
