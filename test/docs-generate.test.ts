@@ -51,7 +51,7 @@ describe('diffs', () => {
     expect(unified.match(/<tr class="add">/g)).toHaveLength(3);
     expect(unified.match(/<tr class="del">/g)).toHaveLength(2);
     const addRow = unified.split('\n').find((l) => l.startsWith('<tr class="add">') && l.includes('20'))!;
-    expect(addRow).toMatch(/<span style="--shiki-light:#[0-9A-Fa-f]{6};--shiki-dark:#[0-9A-Fa-f]{6}">const<\/span>/);
+    expect(addRow).toMatch(/<span class="c-[0-9A-F]{6}-[0-9A-F]{6}">const<\/span>/);
     expect(html).toContain('diff-view split');
     expect(html.match(/class="src add"/g)).toHaveLength(3);
     expect(html.match(/class="src del"/g)).toHaveLength(2);

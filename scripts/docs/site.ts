@@ -10,7 +10,7 @@ import {
 } from './content.ts';
 import { readStepFile } from './diffs.ts';
 import { diffHtml, wholeFileHtml } from './diffhtml.ts';
-import { highlightLines, langOf } from './highlight.ts';
+import { highlightLines, langOf, resetTokenCss, tokenCss } from './highlight.ts';
 import { escapeHtml, join as joinParts } from './html.ts';
 import { createMarkdown, headingId, type Markdown, type MarkdownEnv } from './markdown.ts';
 
@@ -89,6 +89,7 @@ function layout(opts: { lang: Lang; page: string; title: string; otherPage: stri
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · ${escapeHtml(t(lang, 'siteTitle'))}</title>
 <link rel="stylesheet" href="${assets('style.css')}">
+<link rel="stylesheet" href="${assets('tokens.css')}">
 <link rel="alternate" hreflang="${other}" href="${href(page, otherPage)}">
 <script src="${assets('site.js')}" defer></script>
 </head>
@@ -211,6 +212,7 @@ function teachersPage(site: Site, lang: Lang): string {
 
 /** Every file of docs/, path relative to docs/ → content. */
 export function buildSite(hl: HighlighterCore): Map<string, string> {
+  resetTokenCss();
   const site: Site = {
     hl,
     md: createMarkdown(hl),
@@ -223,6 +225,7 @@ export function buildSite(hl: HighlighterCore): Map<string, string> {
     if (site.hasTeachers) out.set(pagePath('teachers', lang), teachersPage(site, lang));
     for (const step of loadSteps()) out.set(pagePath(step, lang), stepPage(site, step, lang));
   }
+  out.set('assets/tokens.css', tokenCss());
   const assetsDir = join(DOCS_SRC, 'assets');
   for (const name of readdirSync(assetsDir).sort()) out.set(`assets/${name}`, readFileSync(join(assetsDir, name), 'utf8'));
   return out;
