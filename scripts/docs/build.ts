@@ -31,7 +31,8 @@ export function staleFiles(files: Map<string, string>, root = ROOT): string[] {
   const stale: string[] = [];
   for (const [path, text] of files) {
     const full = join(root, path);
-    if (!existsSync(full) || readFileSync(full, 'utf8') !== text) stale.push(path);
+    // A checkout with CRLF line endings (git on Windows) is not stale for that.
+    if (!existsSync(full) || readFileSync(full, 'utf8').replace(/\r\n/g, '\n') !== text) stale.push(path);
   }
   for (const path of listFiles(join(root, SITE_DIR))) {
     const rel = `${SITE_DIR}/${path}`;
