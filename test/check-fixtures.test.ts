@@ -41,6 +41,55 @@ const cases: { name: string; step: string; run: () => ReturnType<typeof check>; 
     name: 'a web_async_multiple that downloads one page after the other', step: '2',
     run: () => check('2', python('web_async_multiple_sequential.py')), fails: ['web.duration-async-multiple:fail'],
   },
+  { name: 'a correct Python server (03)', step: '3', run: () => check('3', python('chat_server_ii_3.py')), fails: [] },
+  { name: 'a server that logs in French', step: '3', run: () => check('3', python('server_log_in_french.py')), fails: ['server.received-log:fail'] },
+  { name: 'a correct Python server (04)', step: '4', run: () => check('4', python('chat_server_ii_4.py')), fails: [] },
+  { name: 'a server that relays to one client only', step: '4', run: () => check('4', python('server_relay_to_one.py')), fails: ['server.relay-all:fail'] },
+  { name: 'a server that relays without "a dit"', step: '5', run: () => check('5', python('server_relay_without_pseudo.py')), fails: ['server.relay-pseudo:fail'] },
+  { name: 'a server silent on a clean close', step: '6', run: () => check('6', python('server_silent_close.py')), fails: ['server.leave-close:fail'] },
+  { name: 'a correct Python client (ii_2)', step: '3', run: () => check('3', python('chat_client_ii_2.py'), { role: 'client' }), fails: [] },
+  {
+    name: 'an ii_2 client that stays after the answer', step: '3', run: () => check('3', python('client_ii_2_stays.py'), { role: 'client' }),
+    fails: ['client.exits-after-answer:fail'],
+  },
+  {
+    name: 'a client that sends "alice> <line>" (near miss)', step: '5', run: () => check('5', python('client_line_prefix.py'), { role: 'client' }),
+    fails: ['client.sends-lines:near-miss'],
+  },
+  { name: 'a client that prints nothing it receives', step: '5', run: () => check('5', python('client_shows_nothing.py'), { role: 'client' }), fails: ['client.prints:fail'] },
+  { name: 'a client that leaves without a word', step: '6', run: () => check('6', python('client_silent_exit.py'), { role: 'client' }), fails: ['client.exit-message:fail'] },
+  {
+    name: 'a client that crashes at once', step: '6', run: () => check('6', ['python3', '-c', 'raise SystemExit(3)'], { role: 'client' }),
+    fails: ['client.connects', 'client.hello-pseudo', 'client.prints', 'client.sends-lines', 'client.exit-message', 'client.exits'].map((id) => `${id}:fail`),
+  },
+  { name: 'a count from 0 to 9', step: '1', run: () => check('1', python('sleep_zero_based.py')), fails: ['sleep.counts:fail', 'sleep.order-sync:fail'] },
+  {
+    name: 'the sync script checked as the async one', step: '1', run: () => check('1', python('sleep_and_print.py'), { variant: 'async' }),
+    fails: ['sleep.order-async:fail', 'sleep.duration-async:fail'],
+  },
+  {
+    name: 'web files named with their scheme', step: '2', run: () => check('2', python('web_keeps_scheme.py'), { variant: 'async-multiple' }),
+    fails: ['web.files:fail', 'web.written-lines:fail'],
+  },
+  {
+    name: 'a time line with one decimal and no period (near miss)', step: '2', run: () => check('2', python('web_time_line_rounded.py'), { variant: 'async-multiple' }),
+    fails: ['web.time-line:near-miss'],
+  },
+  { name: 'a web script that exits with code 1', step: '2', run: () => check('2', python('web_exit_code.py'), { variant: 'async-multiple' }), fails: ['web.exit:fail'] },
+  {
+    name: 'the async web script checked as the sync one', step: '2', run: () => check('2', python('web_async_multiple.py'), { variant: 'sync-multiple' }),
+    fails: ['web.duration-sync-multiple:fail'],
+  },
+  {
+    name: 'an ii_2 client that sends "Hello !" (near miss)', step: '3', run: () => check('3', python('client_ii_2_hello_bang.py'), { role: 'client' }),
+    fails: ['client.hello:near-miss'],
+  },
+  {
+    name: 'a server that relays in English', step: '4', run: () => check('4', python('server_relay_in_english.py')),
+    fails: ['server.relay:fail', 'server.relay-all:fail'],
+  },
+  { name: 'a correct Python web_sync', step: '2', run: () => check('2', python('web_sync.py')), fails: [] },
+  { name: 'a web_sync that writes web_page.html', step: '2', run: () => check('2', python('web_sync_html.py'), { variant: 'sync' }), fails: ['web.file:fail', 'web.written-lines:near-miss'] },
   {
     name: 'a program that never listens', step: '5', run: () => check('5', ['python3', '-c', 'pass']),
     fails: ['server.listens', 'server.join-self', 'server.join-all', 'server.relay-pseudo', 'server.no-echo', 'server.bad-hello'].map((id) => `${id}:fail`),
