@@ -17,10 +17,10 @@ export function typescript(path: string): string[] {
   return [command, ...args];
 }
 
-export interface RunOptions { role?: Role; variant?: string; waitMs?: number; exitMs?: number }
+export interface RunOptions { role?: Role; variant?: string; waitMs?: number; exitMs?: number; delay?: number }
 
-export function check(step: string, command: string[], { role, variant, waitMs = 1_500, exitMs = 3_000 }: RunOptions = {}): Promise<CheckReport> {
-  return runCheck({ step: findStep(step), role, host: '127.0.0.1', port: 0, command, cwd: ROOT, variant, delay: 0.05, waitMs, startupMs: 20_000, exitMs });
+export function check(step: string, command: string[], { role, variant, waitMs = 1_000, exitMs = 2_000, delay = 0.1 }: RunOptions = {}): Promise<CheckReport> {
+  return runCheck({ step: findStep(step), role, host: '127.0.0.1', port: 0, command, cwd: ROOT, variant, delay, waitMs, startupMs: 20_000, exitMs });
 }
 
 /** The ids of the checks that did not pass, with how they failed, e.g. `server.no-echo:fail`. */

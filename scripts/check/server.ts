@@ -132,6 +132,7 @@ class Scenario {
     const { list } = this.ctx;
     // Each client says Hello first, as the lab's client does: a lab server registers a client on its first message.
     const peers: Peer[] = [];
+    let relaysSeen = true;
     for (let i = 0; i < 3; i++) {
       const peer = await this.connect();
       if (!peer) {
@@ -140,7 +141,11 @@ class Scenario {
       }
       peer.send('Hello');
       // wait until the clients already there saw it: then the server registered the newcomer
-      await Promise.all(peers.map((other) => this.expect(other, said(peer.localAddress, 'Hello'))));
+      // (once a relay did not come in the lab's form, waiting for the next ones would only take time)
+      if (relaysSeen) {
+        const seen = await Promise.all(peers.map((other) => this.expect(other, said(peer.localAddress, 'Hello'))));
+        relaysSeen = seen.every((observation) => observation.kind === 'exact');
+      }
       peers.push(peer);
     }
     const [a, b, c] = peers as [Peer, Peer, Peer];
