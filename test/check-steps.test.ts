@@ -27,7 +27,7 @@ const cases: [string, string, RunOptions][] = [
 
 describe.concurrent('our steps pass every check', () => {
   it.each(cases)('step %s: %s', async (step, file, options) => {
-    const report = await check(step, typescript(file), { waitMs: 2_000, ...options });
+    const report = await check(step, typescript(file), { waitMs: 1_000, ...options });
     expect(failures(report), dump(report)).toEqual([]);
     expect(report.checks.length).toBeGreaterThanOrEqual(3);
   });
