@@ -21,6 +21,17 @@ const number = (flag: string, text: string | undefined, { integer = false, min =
   return value;
 };
 
+const FLAGS = ['role', 'host', 'port', 'variant', 'delay', 'wait', 'cwd', 'json'];
+
+/** `npm run check 6 --role client …` (no "--" first): npm keeps the options for itself and passes their values on. */
+export function assertOptionsReachedUs(env: NodeJS.ProcessEnv = process.env): void {
+  if (env.npm_lifecycle_event !== 'check') return;
+  const eaten = FLAGS.filter((flag) => env[`npm_config_${flag}`] !== undefined);
+  if (eaten.length > 0) {
+    throw new UsageError(`npm kept --${eaten[0]} for itself: write "npm run check -- <step> [options] -- <command…>" (a "--" right after "check")`);
+  }
+}
+
 export function parseArgs(argv: readonly string[], cwd = process.env.INIT_CWD ?? process.cwd()): Parsed {
   const args = [...argv];
   const separator = args.indexOf('--');
@@ -78,6 +89,7 @@ export function parseArgs(argv: readonly string[], cwd = process.env.INIT_CWD ??
 }
 
 async function main(): Promise<number> {
+  assertOptionsReachedUs();
   const { options, json } = parseArgs(process.argv.slice(2));
   stopAllOnSignals();
   const report = await runCheck(options);

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTs, stopAll } from '../scripts/proc.ts';
 import { ROOT } from '../scripts/steps.ts';
-import { parseArgs } from '../scripts/check.ts';
+import { assertOptionsReachedUs, parseArgs } from '../scripts/check.ts';
 import { runCheck } from '../scripts/check/run.ts';
 import { UsageError } from '../scripts/cli.ts';
 import { FIXTURES } from './check-helpers.ts';
@@ -38,6 +38,12 @@ describe('parseArgs', () => {
 });
 
 describe('bad input: a usage error with one clear line', () => {
+  it('says so when npm kept the options for itself (no "--" after "npm run check")', () => {
+    expect(() => assertOptionsReachedUs({ npm_lifecycle_event: 'check', npm_config_role: 'true' })).toThrow(/^npm kept --role for itself: write "npm run check -- <step>/);
+    expect(() => assertOptionsReachedUs({ npm_lifecycle_event: 'check' })).not.toThrow();
+    expect(() => assertOptionsReachedUs({ npm_config_role: 'true' })).not.toThrow(); // not run by npm run check
+  });
+
   it.each([
     [['5', '--bogus', '--', 'x'], /^unknown option --bogus; usage: npm run check/],
     [['5'], /^no command to check/],
