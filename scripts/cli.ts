@@ -21,5 +21,6 @@ export type Colour = Parameters<typeof styleText>[0];
 /** Colours only when the stream is a terminal and NO_COLOR is unset, unless forced either way. */
 export function colourer(stream: NodeJS.WriteStream, force?: boolean): (colour: Colour, text: string) => string {
   const enabled = force ?? (stream.isTTY === true && !process.env.NO_COLOR);
-  return (colour, text) => (enabled ? styleText(colour, text) : text);
+  // the decision is taken here: styleText must not check the stream again
+  return (colour, text) => (enabled ? styleText(colour, text, { validateStream: false }) : text);
 }

@@ -1,17 +1,11 @@
 // `npm run diff 4 5`, `npm run diff 5` (against the step before), `--stat`, `--no-color`: the unified diff
 // between two steps in the terminal, each file paired with the file it descends from (step.json lineage).
 import { realpathSync } from 'node:fs';
-import { styleText } from 'node:util';
-import { UsageError, runMain, type Colour } from './cli.ts';
+import { UsageError, colourer, runMain } from './cli.ts';
 import { findStep, type Step } from './steps.ts';
 import { diffTexts, hunkHeader, pairSteps, previousStep, readStepFile, repoPath, type Hunk } from './docs/diffs.ts';
 
 const USAGE = 'usage: npm run diff -- <step> [<step>] [--stat] [--no-color]   (a step is 5, 05 or 05-pseudos)';
-
-/** Colours when asked. (cli.ts's colourer lets styleText check the stream again, which drops `--color` when piped.) */
-function colourer(enabled: boolean): (colour: Colour, text: string) => string {
-  return (colour, text) => (enabled ? styleText(colour, text, { validateStream: false }) : text);
-}
 
 export interface Options { from: Step; to: Step; stat: boolean; colour?: boolean }
 
@@ -66,7 +60,7 @@ export function stepDiff(from: Step, to: Step): StepDiff {
 }
 
 export function renderUnified(from: Step, to: Step, colourOn: boolean): string {
-  const c = colourer(colourOn);
+  const c = colourer(process.stdout, colourOn);
   const { files, unchanged, onlyIn } = stepDiff(from, to);
   const out: string[] = [];
   for (const f of files) {
@@ -86,7 +80,7 @@ export function renderUnified(from: Step, to: Step, colourOn: boolean): string {
 }
 
 export function renderStat(from: Step, to: Step, colourOn: boolean): string {
-  const c = colourer(colourOn);
+  const c = colourer(process.stdout, colourOn);
   const { files, unchanged, onlyIn } = stepDiff(from, to);
   const width = Math.max(0, ...files.map((f) => f.title.length));
   const most = Math.max(1, ...files.map((f) => f.added + f.removed));
