@@ -26,6 +26,8 @@ export interface Step {
   /** file → the files it is diffed against, the main predecessor first. */
   lineage: Record<string, string[]>;
   roles?: { server?: string; client?: string };
+  /** More ways to run the step than its demo and its files, shown in its docs. */
+  commands?: { command: string; note: Record<Lang, string> }[];
   demo: Demo;
   /** False while some of its files are not written yet. */
   available: boolean;

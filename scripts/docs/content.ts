@@ -32,7 +32,7 @@ export function lessonOf(step: Step, lang: Lang): string | undefined {
 
 export interface Command { command: string; note: string }
 
-/** The exact commands that run the step: its demo, its roles, then its other runnable files. */
+/** The exact commands that run the step: its demo, its roles, its other runnable files, then step.json's extras. */
 export function commandsOf(step: Step, lang: Lang): Command[] {
   const n = String(step.number);
   const commands: Command[] = [{ command: `npm run step ${n}`, note: t(lang, 'runDemo') }];
@@ -44,6 +44,7 @@ export function commandsOf(step: Step, lang: Lang): Command[] {
     if (!file.endsWith('.ts') || roleFiles.includes(file)) continue;
     commands.push({ command: `npm run step ${n} ${file.replace(/\.ts$/, '')}`, note: t(lang, 'runFile') });
   }
+  for (const extra of step.commands ?? []) commands.push({ command: extra.command, note: extra.note[lang] });
   return commands;
 }
 
