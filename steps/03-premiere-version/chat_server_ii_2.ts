@@ -27,7 +27,13 @@ async function handleClientMsg(socket: net.Socket): Promise<void> {
 }
 
 const server = net.createServer((socket) => void handleClientMsg(socket));
-server.listen(PORT, HOST);
-await once(server, 'listening');
+try {
+  server.listen(PORT, HOST);
+  await once(server, 'listening');
+} catch (error) {
+  // a port already taken (another server?), a bad PORT, an address not on this machine
+  console.error(`Erreur : impossible d'écouter sur ${HOST}:${PORT} (${(error as NodeJS.ErrnoException).code})`);
+  process.exit(1);
+}
 const { address, port } = server.address() as net.AddressInfo;
 console.log(`Serving on ${address.includes(':') ? `[${address}]` : address}:${port}`);
