@@ -72,7 +72,7 @@ async function main(): Promise<void> {
 
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout, terminal: INTERACTIVE });
   rl.setPrompt(INTERACTIVE ? '> ' : '');
-  // Ctrl+C (or a kill) ends the input like Ctrl+D does; a second Ctrl+C stops the program at once.
+  // Ctrl+C (seen by readline in a terminal, a signal otherwise) or a kill ends the input, as Ctrl+D does.
   rl.on('SIGINT', () => rl.close());
   process.once('SIGINT', () => rl.close()).once('SIGTERM', () => rl.close());
   // One reader of the typed lines for the pseudo and then the loop, so that no line falls in between.
