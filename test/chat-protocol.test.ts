@@ -166,6 +166,17 @@ describe('05 · II.5 pseudos', () => {
     await alice.waitForLine('carol a dit : bonjour');
   });
 
+  it('takes a Hello without end of line (the lab\'s Python client) once the client pauses, then its messages', async () => {
+    const { port } = await startChatServer('chat_server_ii_5.ts');
+    const [alice] = await pair(port);
+    const it4 = await connect(port);
+    await it4.send('Hello|it4');
+    await it4.waitForLine('Annonce : it4 a rejoint la chatroom');
+    await alice.waitForLine('Annonce : it4 a rejoint la chatroom');
+    await it4.send('salut');
+    await alice.waitForLine('it4 a dit : salut');
+  });
+
   it.each([
     ['a bare Hello', 'Hello\n'],
     ['an empty pseudo', 'Hello|\n'],

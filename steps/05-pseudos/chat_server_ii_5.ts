@@ -6,6 +6,7 @@ const HOST = process.env.HOST ?? '127.0.0.1';
 const PORT = Number(process.env.PORT ?? 8888); // 0: any free port
 const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 const MAX_HELLO_LENGTH = 1024;
+const HELLO_PAUSE_MS = 200; // how long a Hello without "\n" may wait for the rest of it
 
 interface Client {
   socket: net.Socket; // Python keeps a reader and a writer: a Node socket is both
@@ -54,14 +55,26 @@ async function handleClientMsg(socket: net.Socket): Promise<void> {
   socket.on('error', (error) => console.log(`Connection with ${address} lost: ${error.message}`));
   socket.setEncoding('utf8'); // bytes → text; invalid UTF-8 becomes '�' instead of an exception
 
+  const join = (pseudo: string): void => {
+    CLIENTS.set(address, { socket, pseudo });
+    broadcast(`Annonce : ${pseudo} a rejoint la chatroom`);
+  };
   let hello = ''; // TCP may cut "Hello|alice\n" in pieces: gather them up to the end of the line
+  let helloTimer: NodeJS.Timeout | undefined;
   try {
     for await (let data of socket as AsyncIterable<string>) { // while True: data = await reader.read(1024)
       if (!CLIENTS.has(address)) {
+        clearTimeout(helloTimer);
         hello += data;
         const end = hello.indexOf('\n');
         const couldBeHello = hello.startsWith('Hello|') || 'Hello|'.startsWith(hello);
-        if (end === -1 && couldBeHello && hello.length <= MAX_HELLO_LENGTH) continue;
+        if (end === -1 && couldBeHello && hello.length <= MAX_HELLO_LENGTH) {
+          // No end of line yet: the rest may be on its way, or the client sends none (the lab's Python
+          // client writes "Hello|it4" alone). A valid Hello followed by a pause is taken as it is.
+          const pseudo = pseudoIn(hello);
+          if (pseudo !== undefined) helloTimer = setTimeout(() => join(pseudo), HELLO_PAUSE_MS);
+          continue;
+        }
         const pseudo = end === -1 ? undefined : pseudoIn(hello.slice(0, end).replace(/\r$/, ''));
         if (pseudo === undefined) {
           console.log(`Refused ${address}: its first message is not Hello|<PSEUDO>`);
@@ -70,8 +83,7 @@ async function handleClientMsg(socket: net.Socket): Promise<void> {
           socket.destroy(); // sent: now close without waiting for the client
           return;
         }
-        CLIENTS.set(address, { socket, pseudo });
-        broadcast(`Annonce : ${pseudo} a rejoint la chatroom`);
+        join(pseudo);
         data = hello.slice(end + 1); // whatever came after the Hello
       }
       const { pseudo } = CLIENTS.get(address)!;
@@ -82,6 +94,8 @@ async function handleClientMsg(socket: net.Socket): Promise<void> {
     }
   } catch {
     // already reported by the 'error' listener
+  } finally {
+    clearTimeout(helloTimer); // gone before its Hello was complete
   }
 }
 
