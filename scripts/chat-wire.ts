@@ -2,7 +2,8 @@
 // by content (never by a fixed sleep), and the chat servers started on a free port.
 import net from 'node:net';
 import { once } from 'node:events';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ts from 'typescript';
@@ -11,26 +12,31 @@ import { filePath } from './steps.ts';
 
 export const SERVING = /Serving on (?:\[[^\]]*\]|[^\s:]+):(\d+)/;
 
-const compiledDir = join(tmpdir(), `tp6-chat-tests-${process.pid}`);
+const compiledDir = join(tmpdir(), 'tp6-chat-tests');
 const compiled = new Map<string, string>();
-process.once('exit', () => rmSync(compiledDir, { recursive: true, force: true }));
 
 /**
  * A step file with its types stripped (TypeScript's own transpiler), as plain JavaScript: `node file.mjs`
  * starts in ~50 ms where `node --import tsx` takes ~500 ms, which the hundreds of server starts of the
- * tests would feel. The code that runs is the step's own, minus its type annotations.
+ * tests would feel. The code that runs is the step's own, minus its type annotations. Named by a hash of
+ * the source, so that parallel test workers and later runs share one copy per version of a file.
  */
 export function compiledStepFile(file: string): string {
   let path = compiled.get(file);
   if (!path) {
     const source = readFileSync(filePath(file), 'utf8');
-    const { outputText } = ts.transpileModule(source, {
-      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
-      fileName: file,
-    });
-    mkdirSync(compiledDir, { recursive: true });
-    path = join(compiledDir, file.replace(/\.ts$/, '.mjs'));
-    writeFileSync(path, outputText);
+    const hash = createHash('sha256').update(source).digest('hex').slice(0, 16);
+    path = join(compiledDir, `${file.replace(/\.ts$/, '')}-${hash}.mjs`);
+    if (!existsSync(path)) {
+      const { outputText } = ts.transpileModule(source, {
+        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
+        fileName: file,
+      });
+      mkdirSync(compiledDir, { recursive: true });
+      const partial = `${path}.${process.pid}`;
+      writeFileSync(partial, outputText);
+      renameSync(partial, path); // whole or not at all, whatever the other workers do
+    }
     compiled.set(file, path);
   }
   return path;
