@@ -25,6 +25,7 @@ function show(rl: readline.Interface, text: string): void {
 async function sendUserInput(rl: readline.Interface, socket: net.Socket): Promise<void> {
   rl.prompt();
   for await (const line of rl) {
+    if (!socket.writable) break; // the server closed the connection meanwhile
     socket.write(`${line}\n`);
     rl.prompt();
   }

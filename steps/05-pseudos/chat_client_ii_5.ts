@@ -39,6 +39,7 @@ async function askPseudo(rl: readline.Interface, lines: AsyncIterableIterator<st
 async function sendUserInput(rl: readline.Interface, lines: AsyncIterableIterator<string>, socket: net.Socket): Promise<void> {
   rl.prompt();
   for await (const line of lines) {
+    if (!socket.writable) break; // the server closed the connection meanwhile
     socket.write(`${line}\n`);
     rl.prompt();
   }
