@@ -9,10 +9,12 @@ export const STEPS_DIR = join(ROOT, 'steps');
 export type Lang = 'en' | 'fr';
 export const LANGS: readonly Lang[] = ['en', 'fr'];
 
-export interface SleepDemo { kind: 'sleep'; sync: string; async: string }
-export interface WebDemo { kind: 'web'; single: string[]; multiple: string[]; onlineList: string }
-/** The chat demo's scenario lives in step.json too; its shape is owned by scripts/chat-demo.ts. */
-export interface ChatDemo { kind: 'chat'; [key: string]: unknown }
+/** What the demo shows, in a few words, for the docs. */
+type DemoNote = { note: Record<Lang, string> };
+export interface SleepDemo extends DemoNote { kind: 'sleep'; sync: string; async: string }
+export interface WebDemo extends DemoNote { kind: 'web'; single: string[]; multiple: string[]; onlineList: string }
+/** The chat demo's scenario lives in step.json too; its shape is owned by scripts/demos/chat.ts. */
+export interface ChatDemo extends DemoNote { kind: 'chat'; [key: string]: unknown }
 export type Demo = SleepDemo | WebDemo | ChatDemo;
 
 export interface Step {

@@ -35,7 +35,7 @@ export interface Command { command: string; note: string }
 /** The exact commands that run the step: its demo, its roles, its other runnable files, then step.json's extras. */
 export function commandsOf(step: Step, lang: Lang): Command[] {
   const n = String(step.number);
-  const commands: Command[] = [{ command: `npm run step ${n}`, note: t(lang, 'runDemo') }];
+  const commands: Command[] = [{ command: `npm run step ${n}`, note: t(lang, 'runDemo', { what: step.demo.note[lang] }) }];
   const roles = step.roles ?? {};
   if (roles.server) commands.push({ command: `npm run step ${n} server`, note: t(lang, 'runServer', { file: roles.server }) });
   if (roles.client) commands.push({ command: `npm run step ${n} client`, note: t(lang, 'runClient', { file: roles.client }) });
