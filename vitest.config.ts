@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // The tests mostly wait on child processes and sockets: two files at a time even on two cores.
+    maxWorkers: 2,
     reporters: ['default'],
   },
 });

@@ -7,7 +7,7 @@ import { basename, join } from 'node:path';
 import { runChatDemo, scenarioOf } from '../scripts/demos/chat.ts';
 import { startTs, stopAll, type Proc, type StartOptions } from '../scripts/proc.ts';
 import { ROOT, findStep } from '../scripts/steps.ts';
-import { startStepFile } from '../scripts/chat-wire.ts';
+import { startStepFile } from '../scripts/stepfile.ts';
 
 afterEach(stopAll);
 

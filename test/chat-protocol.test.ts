@@ -2,7 +2,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stopAll, type Proc } from '../scripts/proc.ts';
-import { WireClient, closedPort, startChatServer, startStepFile } from '../scripts/chat-wire.ts';
+import { WireClient, closedPort, startChatServer } from '../scripts/chat-wire.ts';
+import { startStepFile } from '../scripts/stepfile.ts';
 
 const clients: WireClient[] = [];
 async function connect(port: number): Promise<WireClient> {

@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { startTs } from '../scripts/proc.ts';
-import { filePath } from '../scripts/steps.ts';
+import { startStepFile } from '../scripts/stepfile.ts';
 import { expectOneLineError } from './helpers.ts';
 
-const SYNC = filePath('sleep_and_print.ts');
-const ASYNC = filePath('sleep_and_print_async.ts');
+const SYNC = 'sleep_and_print.ts';
+const ASYNC = 'sleep_and_print_async.ts';
 const COUNT = Array.from({ length: 10 }, (_, i) => String(i + 1));
 
 /** Runs a sleep script and times it from its first printed number to its exit (Node start-up left out). */
 async function runTimed(file: string, delay: string): Promise<{ lines: string[]; seconds: number }> {
-  const run = startTs(file, [], { env: { DELAY: delay } });
+  const run = startStepFile(file, { DELAY: delay });
   await run.waitFor(/^1$/m);
   const firstLine = performance.now();
   const exit = await run.waitExit(20_000);
@@ -39,6 +38,6 @@ describe('step 01 · sleep', () => {
   });
 
   it.each([['sleep_and_print', SYNC], ['sleep_and_print_async', ASYNC]])('%s refuses a DELAY that is not a number of seconds', async (_, file) => {
-    await expectOneLineError(startTs(file, [], { env: { DELAY: 'abc' } }), 2, /^Erreur : DELAY doit être un nombre/);
+    await expectOneLineError(startStepFile(file, { DELAY: 'abc' }), 2, /^Erreur : DELAY doit être un nombre/);
   });
 });

@@ -4,8 +4,8 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pageBody, startFakeWeb, type FakeWeb, type Site } from '../scripts/fakeweb.ts';
-import { startTs, type Proc } from '../scripts/proc.ts';
-import { filePath } from '../scripts/steps.ts';
+import { type Proc } from '../scripts/proc.ts';
+import { startStepFile } from '../scripts/stepfile.ts';
 import { reportedSeconds } from '../scripts/demos/web.ts';
 import { expectOneLineError, tempDir } from './helpers.ts';
 
@@ -33,7 +33,7 @@ afterAll(() => web.close());
 
 /** Runs a web script with its own temp folder as the system's temp folder. */
 function run(script: Script, args: string[], tmp = tempDir()): { proc: Proc; tmp: string } {
-  return { proc: startTs(filePath(`${script}.ts`), args, { env: { TMPDIR: tmp } }), tmp };
+  return { proc: startStepFile(`${script}.ts`, { TMPDIR: tmp }, { args }), tmp };
 }
 
 function listFile(lines: string[]): string {
@@ -42,9 +42,9 @@ function listFile(lines: string[]): string {
   return file;
 }
 
-/** What the scripts wrote in a temp folder (tsx keeps its cache there too). */
+/** What the scripts wrote in a temp folder. */
 function written(tmp: string): string[] {
-  return readdirSync(tmp).filter((name) => name.startsWith('web_')).sort();
+  return readdirSync(tmp).sort();
 }
 
 /** `http://127.0.0.1:1234/a/b` → `web_127.0.0.1:1234_a_b`, the lab's naming rule. */
@@ -143,6 +143,8 @@ describe.concurrent('step 02 · web, bad input: one clear line, non-zero exit', 
     const tmp = tempDir();
     mkdirSync(join(tmp, 'web_page')); // a folder where the file should go
     await expectOneLineError(run(script, [web.urls[0]!], tmp).proc, 1, /: fichier inaccessible \(EISDIR\)$/);
+    writeFileSync(join(tmp, 'a-file'), '');
+    await expectOneLineError(run(script, [web.urls[0]!], join(tmp, 'a-file')).proc, 1, /: fichier inaccessible \(ENOTDIR\)$/);
   });
 
   it.each(MULTIPLE)('%s with an output path that cannot be written', async (script) => {
