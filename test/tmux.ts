@@ -9,22 +9,34 @@ export interface Terminal {
   /** Types keys (tmux key names such as `Enter` or `C-c` are allowed with `literal: false`). */
   type(keys: string, options?: { literal?: boolean }): void;
   screen(): string;
-  /** Polls the screen until `pattern` shows (a terminal gives no event to wait on). */
-  waitFor(pattern: RegExp | string, timeoutMs?: number): Promise<string>;
+  /** The screen's non-empty lines, trailing blanks trimmed. */
+  lines(): string[];
+  /**
+   * Polls the screen until it shows `pattern`, or until `pattern(lines)` holds (a terminal gives no event
+   * to wait on); resolves with the screen's text.
+   */
+  waitFor(pattern: RegExp | string | ((lines: string[]) => boolean), timeoutMs?: number): Promise<string>;
   kill(): void;
+}
+
+/** Quotes a word for the shell tmux runs the command with. */
+export function shellWord(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 export function openTerminal(command: string, { cwd, width = 120, height = 30 }: { cwd: string; width?: number; height?: number }): Terminal {
   const socket = `tp6-${process.pid}-${sockets.length}-${Date.now()}`;
   sockets.push(socket);
-  const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+  const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8', env: { ...process.env, LANG: 'C.UTF-8' } });
   tmux('new-session', '-d', '-s', 'main', '-x', String(width), '-y', String(height), '-c', cwd, command);
   const screen = (): string => tmux('capture-pane', '-p', '-t', 'main');
+  const linesOf = (text: string): string[] => text.split('\n').map((line) => line.trimEnd()).filter((line) => line !== '');
   return {
     type(keys, { literal = true } = {}) {
       tmux('send-keys', '-t', 'main', ...(literal ? ['-l', keys] : [keys]));
     },
     screen,
+    lines: () => linesOf(screen()),
     async waitFor(pattern, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
@@ -34,7 +46,8 @@ export function openTerminal(command: string, { cwd, width = 120, height = 30 }:
         } catch {
           // the session ended: the last screen is gone with it
         }
-        if (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text)) return text;
+        const shown = typeof pattern === 'function' ? pattern(linesOf(text)) : typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text);
+        if (shown) return text;
         if (Date.now() > deadline) throw new Error(`terminal never showed ${pattern}; screen:\n${text}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
