@@ -74,14 +74,16 @@ export function filePath(file: string): string {
   return join(stepOfFile(file).dir, file);
 }
 
-/** A file of the step, or one it uses from an earlier step (its roles): `web_sync`, `web_sync.ts` or `server`. */
+/** A program of the step, or one it uses from an earlier step (its roles): `web_sync`, `web_sync.ts` or `server`.
+ * Only `.ts` files can be run: a step's data files (`urls.txt`) are not programs. */
 export function findFile(step: Step, query: string): string {
-  const own = [...new Set([...step.files, ...Object.values(step.roles ?? {})])];
+  const runnable = [...new Set([...step.files, ...Object.values(step.roles ?? {})])].filter((f) => f.endsWith('.ts'));
   const roleFile = step.roles?.[query as 'server' | 'client'];
-  const file = roleFile ?? own.find((f) => f === query || f === `${query}.ts`);
+  const file = roleFile ?? runnable.find((f) => f === query || f === `${query}.ts`);
   if (!file) {
-    const roles = Object.keys(step.roles ?? {});
-    throw new UsageError(`step ${step.id} has no file "${query}"; choose from ${[...roles, ...own.filter((f) => f.endsWith('.ts'))].join(', ')}`);
+    const choices = [...Object.keys(step.roles ?? {}), ...runnable].join(', ');
+    if (step.files.includes(query)) throw new UsageError(`${step.id}/${query} is not a program to run; choose from ${choices}`);
+    throw new UsageError(`step ${step.id} has no file "${query}"; choose from ${choices}`);
   }
   return filePath(file);
 }

@@ -43,6 +43,8 @@ describe('step metadata', () => {
     expect(findFile(findStep('2'), 'web_sync.ts')).toBe(join(ROOT, 'steps/02-web/web_sync.ts'));
     expect(findFile(findStep('4'), 'client')).toBe(join(ROOT, 'steps/03-premiere-version/chat_client_ii_3.ts'));
     expect(() => findFile(findStep('1'), 'nope')).toThrow(/choose from sleep_and_print\.ts, sleep_and_print_async\.ts/);
+    expect(() => findFile(findStep('2'), 'urls.txt')).toThrow(UsageError);
+    expect(() => findFile(findStep('4'), 'nope')).toThrow(/choose from server, client, chat_server_ii_4\.ts, chat_client_ii_3\.ts$/);
   });
 
   it('marks a step whose files are not written yet as not available', () => {
@@ -70,6 +72,10 @@ describe.concurrent('npm run step', () => {
 
   it('an unknown file: one line naming the files, exit 2', async () => {
     await expectOneLineError(runner(['02-web', 'web_nope']), 2, /^error: step 02-web has no file "web_nope"; choose from web_sync\.ts, web_async\.ts, web_sync_multiple\.ts, web_async_multiple\.ts$/);
+  });
+
+  it('a data file of the step is not a program: one line naming the files, exit 2', async () => {
+    await expectOneLineError(runner(['2', 'urls.txt']), 2, /^error: 02-web\/urls\.txt is not a program to run; choose from web_sync\.ts, web_async\.ts, web_sync_multiple\.ts, web_async_multiple\.ts$/);
   });
 
   it('an unknown demo option: one line, exit 2', async () => {
