@@ -28,10 +28,14 @@ async function pickStep(): Promise<string | undefined> {
   }
 }
 
-/** Runs a file in the foreground, on the user's terminal, and resolves with its exit code. */
+/**
+ * Runs a file in the foreground, on the user's terminal, and resolves with its exit code. It runs where the
+ * user typed the command (npm moves to the repository's root but keeps that folder in INIT_CWD), so that
+ * relative arguments such as `urls.txt` mean what they say.
+ */
 function runFile(file: string, args: readonly string[]): Promise<number> {
   const [command, fullArgs] = tsxCommand(file, args);
-  const child = spawn(command, fullArgs, { stdio: 'inherit' });
+  const child = spawn(command, fullArgs, { stdio: 'inherit', cwd: process.env.INIT_CWD ?? process.cwd() });
   // Ctrl+C reaches the child too (same terminal, same process group): let it end in its own way.
   const ignore = (): void => {};
   const forward = (signal: NodeJS.Signals) => () => child.kill(signal);

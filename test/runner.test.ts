@@ -89,6 +89,15 @@ describe.concurrent('npm run step', () => {
     expect(run.stdout).toContain(`Contenu écrit avec succès dans le fichier : ${join(tmp, 'web_page')}`);
   });
 
+  it('runs a file where the user typed the command (INIT_CWD): relative arguments work', async () => {
+    const tmp = tempDir();
+    writeFileSync(join(tmp, 'mes-urls.txt'), `${web.urls[0]}\n${web.urls[1]}\n`);
+    // what npm does: the runner in the repository's root, the user's folder in INIT_CWD
+    const run = runner(['2', 'web_sync_multiple', 'mes-urls.txt'], { INIT_CWD: tmp, TMPDIR: tmp });
+    expect((await run.waitExit()).code, run.output).toBe(0);
+    expect(run.stdout.match(/Contenu écrit avec succès/g)).toHaveLength(2);
+  });
+
   it('passes on the exit code of the file it runs', async () => {
     const run = runner(['2', 'web_sync', 'pas-une-url']);
     expect((await run.waitExit()).code).toBe(1);
