@@ -2,7 +2,9 @@
 //   web   — the lab's "Mesure !": sync vs async downloads against the fake web (3 URLs as in the brief, then 10)
 //   sleep — the two counts of step 1 at the lab's 0.5 s (15 s)
 //   chat  — the step 06 server: join time, broadcast throughput and memory with many clients
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, runMain } from './cli.ts';
 import { connectMany, startChatServer, type WireClient } from './chat-wire.ts';
@@ -16,17 +18,21 @@ const row = (label: string, value: string, note = ''): void => console.log(`  ${
 
 async function benchWeb(runs: number): Promise<void> {
   const web = await startFakeWeb();
+  // the pages the scripts write go to a folder of ours, removed at the end with the URL lists
+  const pagesDir = mkdtempSync(join(tmpdir(), 'tp6-bench-'));
+  const listDirs: string[] = [];
   try {
     for (const count of [3, 10]) {
       const sites = DEFAULT_SITES.slice(0, count);
       const list = await writeUrlList(web.urls.slice(0, count));
+      listDirs.push(dirname(list));
       const latencies = sites.map((s) => s.latencyMs / 1000);
       console.log(`\nweb: ${count} URLs on the fake web, median of ${runs} runs (each script's own figure)`);
       const seconds: Record<string, number> = {};
       for (const script of ['web_sync_multiple.ts', 'web_async_multiple.ts']) {
         const times: number[] = [];
         for (let i = 0; i < runs; i++) {
-          const run = startTs(filePath(script), [list]);
+          const run = startTs(filePath(script), [list], { env: { TMPDIR: pagesDir } });
           const exit = await run.exited;
           if (exit.code !== 0) throw new Error(`${script} failed: ${run.stderr.trim()}`);
           times.push(reportedSeconds(run.stdout)!);
@@ -40,6 +46,7 @@ async function benchWeb(runs: number): Promise<void> {
     console.log('  the brief, 3 real sites:                2.08 s sync, 0.35 s async');
   } finally {
     await web.close();
+    for (const dir of [pagesDir, ...listDirs]) rmSync(dir, { recursive: true, force: true });
   }
 }
 

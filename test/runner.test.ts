@@ -1,5 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../scripts/cli.ts';
 import { startFakeWeb, type FakeWeb } from '../scripts/fakeweb.ts';
@@ -105,7 +105,7 @@ describe.concurrent('npm run step', () => {
   });
 
   it('step 1: both counts, then the comparison', async () => {
-    const run = runner(['1'], { DELAY: '0.02' });
+    const run = runner(['1'], { DELAY: '0.02', TMPDIR: tempDir() });
     expect((await run.waitExit(20_000)).code, run.output).toBe(0);
     expect(run.stdout.match(/^sync\s+\| \d+$/gm)).toHaveLength(20);
     expect(run.stdout.match(/^async\s+\| \d+$/gm)).toHaveLength(20);
@@ -115,7 +115,8 @@ describe.concurrent('npm run step', () => {
   });
 
   it('step 2: the four scripts against the fake web, then "Mesure !"', async () => {
-    const run = runner(['02-web']);
+    const tmp = tempDir();
+    const run = runner(['02-web'], { TMPDIR: tmp });
     expect((await run.waitExit(30_000)).code, run.output).toBe(0);
     expect(run.stdout.match(/Contenu écrit avec succès/g)).toHaveLength(22); // 1 + 1 + 10 + 10
     expect(run.stdout).toContain('Mesure ! (10 URLs');
@@ -124,6 +125,10 @@ describe.concurrent('npm run step', () => {
     }
     expect(run.stdout).toMatch(/floor, one by one\s+1\.82 s/);
     expect(run.stdout).toMatch(/floor, all at once\s+0\.30 s/);
+    // the pages stay, in the folder it names; the URL list it wrote is gone
+    const pagesDir = run.stdout.match(/Pages written to (\S+)/)?.[1];
+    expect(pagesDir && dirname(pagesDir)).toBe(tmp);
+    expect(readdirSync(tmp).filter((name) => name.startsWith('tp6-'))).toEqual([basename(pagesDir!)]); // (tsx keeps its cache there too)
   });
 
   it('works through npm, the way the README says', async () => {

@@ -1,8 +1,8 @@
 // `npm run step 2`: the four web scripts against the local fake web (or real sites with --online),
 // then the lab's "Mesure !" table.
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../cli.ts';
 import { startFakeWeb, writeUrlList, type FakeWeb } from '../fakeweb.ts';
@@ -32,6 +32,8 @@ export default async function webDemo(step: Step, args: string[]): Promise<numbe
   let web: FakeWeb | undefined;
   let listFile: string;
   let urls: string[];
+  /** The fake web's URL list lives in a temp folder of its own, removed at the end. */
+  let listDir: string | undefined;
   if (online) {
     listFile = filePath(demo.onlineList);
     urls = (await readFile(listFile, 'utf8')).split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
@@ -39,6 +41,7 @@ export default async function webDemo(step: Step, args: string[]): Promise<numbe
     web = await startFakeWeb();
     urls = web.urls;
     listFile = await writeUrlList(urls);
+    listDir = dirname(listFile);
   }
   // The pages go to a folder of their own rather than straight into the system's temp folder.
   const outputDir = await mkdtemp(join(tmpdir(), 'tp6-web-'));
@@ -60,6 +63,8 @@ export default async function webDemo(step: Step, args: string[]): Promise<numbe
     }
   } finally {
     await web?.close();
+    // the pages stay (their folder is printed above); the URL list was only ours
+    if (listDir) await rm(listDir, { recursive: true, force: true });
   }
 
   const [syncMultiple, asyncMultiple] = demo.multiple.map((f) => seconds.get(f));
