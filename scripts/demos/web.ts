@@ -49,8 +49,7 @@ export default async function webDemo(step: Step, args: string[]): Promise<numbe
   transcript.note(online ? `Real sites from ${listFile}` : `Fake web on ${web!.origin}: ${urls.length} sites, latencies ${latencyRange(web!)}`);
   transcript.note(`Pages written to ${outputDir}\n`);
 
-  const seconds = new Map<string, number | undefined>();
-  let failed = false;
+  const results = new Map<string, RunResult>();
   try {
     for (const file of [...demo.single, ...demo.multiple]) {
       const name = file.replace(/\.ts$/, '');
@@ -58,8 +57,7 @@ export default async function webDemo(step: Step, args: string[]): Promise<numbe
       transcript.note(`▶ ${file} ${target}`);
       const run = startTs(filePath(file), [target], { env: { TMPDIR: outputDir }, onLine: transcript.speaker(name) });
       const exit = await run.exited;
-      failed ||= exit.code !== 0;
-      seconds.set(file, reportedSeconds(run.stdout));
+      results.set(file, { ok: exit.code === 0, seconds: reportedSeconds(run.stdout) });
     }
   } finally {
     await web?.close();
@@ -67,24 +65,41 @@ export default async function webDemo(step: Step, args: string[]): Promise<numbe
     if (listDir) await rm(listDir, { recursive: true, force: true });
   }
 
-  const [syncMultiple, asyncMultiple] = demo.multiple.map((f) => seconds.get(f));
-  const fmt = (s: number | undefined): string => (s === undefined ? '   —  ' : `${s.toFixed(2)} s`);
   transcript.note('');
   transcript.note(`Mesure ! (${urls.length} URLs, times as each script reports them)`);
-  for (const file of [...demo.single, ...demo.multiple]) {
-    const what = demo.single.includes(file) ? '1 URL' : `${urls.length} URLs`;
-    console.log(`  ${file.padEnd(24)} ${fmt(seconds.get(file)).padStart(8)}   ${what}`);
-  }
+  for (const line of measureLines(demo, urls.length, results, web && web.sites.map((s) => s.latencyMs / 1000))) console.log(line);
+  return [...results.values()].every((result) => result.ok) ? 0 : 1;
+}
+
+/** How one script's run went: `seconds` is its own figure, if it printed one. */
+export interface RunResult { ok: boolean; seconds?: number }
+
+/**
+ * The rows of "Mesure !". A script that failed (a site down with --online…) gets no time, since its
+ * figure would not measure the same work; the sync / async ratio needs both multiple scripts to succeed.
+ */
+export function measureLines(demo: Pick<WebDemo, 'single' | 'multiple'>, urlCount: number, results: ReadonlyMap<string, RunResult>, latencies?: number[]): string[] {
+  const fmt = (s: number): string => `${s.toFixed(2)} s`;
+  const timeOf = (file: string): number | undefined => {
+    const result = results.get(file);
+    return result?.ok ? result.seconds : undefined;
+  };
+  const lines = [...demo.single, ...demo.multiple].map((file) => {
+    const what = demo.single.includes(file) ? '1 URL' : `${urlCount} URLs`;
+    const seconds = timeOf(file);
+    const failed = results.get(file)?.ok === false ? ', failed' : '';
+    return `  ${file.padEnd(24)} ${(seconds === undefined ? '—   ' : fmt(seconds)).padStart(8)}   ${what}${failed}`;
+  });
+  const [syncMultiple, asyncMultiple] = demo.multiple.map(timeOf);
   if (syncMultiple !== undefined && asyncMultiple !== undefined) {
-    console.log(`  ${'sync / async'.padEnd(24)} ${`${(syncMultiple / asyncMultiple).toFixed(1)}×`.padStart(8)}`);
+    lines.push(`  ${'sync / async'.padEnd(24)} ${`${(syncMultiple / asyncMultiple).toFixed(1)}×`.padStart(8)}`);
   }
-  if (web) {
-    const latencies = web.sites.map((s) => s.latencyMs / 1000);
+  if (latencies) {
     const sum = latencies.reduce((a, b) => a + b, 0);
-    console.log(`  ${'floor, one by one'.padEnd(24)} ${fmt(sum).padStart(8)}   sum of the latencies`);
-    console.log(`  ${'floor, all at once'.padEnd(24)} ${fmt(Math.max(...latencies)).padStart(8)}   the longest latency`);
+    lines.push(`  ${'floor, one by one'.padEnd(24)} ${fmt(sum).padStart(8)}   sum of the latencies`);
+    lines.push(`  ${'floor, all at once'.padEnd(24)} ${fmt(Math.max(...latencies)).padStart(8)}   the longest latency`);
   }
-  return failed ? 1 : 0;
+  return lines;
 }
 
 function latencyRange(web: FakeWeb): string {
