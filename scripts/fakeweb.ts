@@ -52,8 +52,8 @@ export function pageBody(path: string, sizeBytes: number): string {
 }
 
 /**
- * Besides the sites, two routes for the error cases:
- * `/status/<code>` answers that status code, `/delay/<ms>` answers 200 after that many milliseconds.
+ * Besides the sites, three more routes: `/status/<code>` answers that status code, `/delay/<ms>` answers
+ * 200 after that many milliseconds, `/redirect/<path>` redirects (301) to `/<path>`.
  */
 export async function startFakeWeb(sites: readonly Site[] = DEFAULT_SITES, port = 0): Promise<FakeWeb> {
   const hits = new Map<string, number>();
@@ -76,9 +76,11 @@ export async function startFakeWeb(sites: readonly Site[] = DEFAULT_SITES, port 
     const site = sites.find((s) => s.path === path);
     const status = path.match(/^\/status\/(\d{3})$/);
     const delay = path.match(/^\/delay\/(\d+)$/);
+    const redirect = path.match(/^\/redirect(\/.*)$/);
     if (site) answerLater(res, site.latencyMs, 200, pages.get(site.path)!);
     else if (status) answerLater(res, 10, Number(status[1]), `<p>status ${status[1]}</p>\n`);
     else if (delay) answerLater(res, Number(delay[1]), 200, pageBody(path, 1_000));
+    else if (redirect) res.writeHead(301, { location: redirect[1] }).end();
     else answerLater(res, 10, 404, '<p>404 : page inconnue du faux web</p>\n');
   });
   server.on('connection', (socket) => {

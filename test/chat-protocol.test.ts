@@ -1,6 +1,8 @@
 // The lab's protocol, step by step, over real TCP: every exact string, who receives what, and who does not.
 import { afterEach, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
+import net from 'node:net';
+import { once } from 'node:events';
 import { stopAll, type Proc } from '../scripts/proc.ts';
 import { WireClient, closedPort, startChatServer } from '../scripts/chat-wire.ts';
 import { startStepFile } from '../scripts/stepfile.ts';
@@ -74,6 +76,19 @@ describe('03 · II.2 première version', () => {
     expect((await client.waitExit()).code).toBe(0);
     expect(client.stdout).toMatch(/^Hello 127\.0\.0\.1:\d+\n$/);
     await proc.waitFor('Received "Hello" from 127.0.0.1:');
+  });
+
+  it('the client says so in one line, exit 1, when the server closes without answering', async () => {
+    const silent = net.createServer((socket) => socket.end()).listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    try {
+      const client = startClient('chat_client_ii_2.ts', (silent.address() as net.AddressInfo).port);
+      expect((await client.waitExit()).code).toBe(1);
+      expect(client.stdout).toBe('');
+      expect(client.stderr).toMatch(/^Erreur : impossible de parler au serveur 127\.0\.0\.1:\d+ \(le serveur a fermé la connexion sans répondre\)\n$/);
+    } finally {
+      silent.close();
+    }
   });
 });
 
@@ -159,7 +174,8 @@ describe('05 · II.5 pseudos', () => {
     const carol = await connect(port);
     carol.socket.setNoDelay(true);
     // the pieces must reach the server in separate reads: a short pause between writes is the only way
-    for (const piece of ['Hel', 'lo|ca', 'rol', '\nbonjour\n']) {
+    // (and no piece but the last may be a whole Hello, which a longer pause would let the server take)
+    for (const piece of ['Hel', 'lo', '|carol\nbonjour\n']) {
       await carol.send(piece);
       await sleep(30);
     }
@@ -184,6 +200,9 @@ describe('05 · II.5 pseudos', () => {
     ['a blank pseudo', 'Hello|   \n'],
     ['another word', 'Bonjour|bob\n'],
     ['an HTTP request', 'GET / HTTP/1.1\r\nHost: x\r\n\r\n'],
+    ['a bare Hello with no newline (after the pause)', 'Hello'],
+    ['an empty pseudo with no newline (after the pause)', 'Hello|'],
+    ['a blank pseudo with no newline (after the pause)', 'Hello|   '],
   ])('refuses %s as first message: one error line, closed, never announced nor relayed', async (_, first) => {
     const { proc, port } = await startChatServer('chat_server_ii_5.ts');
     const alice = await connect(port);
@@ -276,7 +295,7 @@ describe('06 · II.6 déconnexion', () => {
       expect(client.stderr).toBe('');
     }
     expect((await proc.waitExit()).code).toBe(0);
-    await idle.waitForClose();
+    await idle.waitForClose(); // a connection that has not said Hello yet is closed too
   });
 
   it('Ctrl+C on a client (SIGINT) closes its connection cleanly: exit 0, the others see it leave', async () => {

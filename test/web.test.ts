@@ -79,6 +79,13 @@ describe.concurrent('step 02 · web, pages written', () => {
     expect(proc.stderr).toBe('');
   });
 
+  it.each(SINGLE)('%s follows redirects, as requests and aiohttp do', async (script) => {
+    const site = SITES[2]!;
+    const { proc, tmp } = run(script, [web.url(`/redirect${site.path}`)]);
+    expect((await proc.waitExit()).code, proc.output).toBe(0);
+    expect(readFileSync(join(tmp, 'web_page'), 'utf8')).toBe(pageBody(site.path, site.sizeBytes));
+  });
+
   it.each(MULTIPLE)('%s writes one file per URL, named after the URL, skipping blank and # lines', async (script) => {
     const sites = SITES.slice(0, 3);
     const list = listFile(['# the lab\'s sites, offline', '', web.url(sites[0]!.path), '   ', web.url(sites[1]!.path), `  ${web.url(sites[2]!.path)}  `]);
@@ -102,6 +109,12 @@ describe.concurrent('step 02 · web, pages written', () => {
 describe.concurrent('step 02 · web, bad input: one clear line, non-zero exit', () => {
   it.each(SCRIPTS)('%s without an argument prints its usage', async (script) => {
     await expectOneLineError(run(script, []).proc, 2, new RegExp(`^Erreur : usage : ${script} <`));
+  });
+
+  it.each(['web_async', 'web_sync_multiple'] as const)('%s rejects a timeout that is not a number of seconds up to an hour', async (script) => {
+    for (const timeout of ['0', 'abc', '5000000']) {
+      await expectOneLineError(run(script, ['x', '--timeout', timeout]).proc, 2, new RegExp(`^Erreur : usage : ${script} <`));
+    }
   });
 
   it.each(['web_sync', 'web_async_multiple'] as const)('%s rejects an unknown option', async (script) => {

@@ -1,7 +1,7 @@
 // Counts to 10, twice, one count after the other: while it sleeps, the whole program waits.
 
 // The pause between two numbers, in seconds (DELAY=0.05 makes it quick to try).
-const DELAY = Number(process.env.DELAY ?? 0.5);
+const DELAY = Number(process.env.DELAY || 0.5);
 if (!(DELAY >= 0)) {
   console.error(`Erreur : DELAY doit être un nombre de secondes positif, pas "${process.env.DELAY}"`);
   process.exit(2);

@@ -2,7 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 // The pause between two numbers, in seconds (DELAY=0.05 makes it quick to try).
-const DELAY = Number(process.env.DELAY ?? 0.5);
+const DELAY = Number(process.env.DELAY || 0.5);
 if (!(DELAY >= 0)) {
   console.error(`Erreur : DELAY doit être un nombre de secondes positif, pas "${process.env.DELAY}"`);
   process.exit(2);

@@ -5,12 +5,15 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { request } from 'undici';
+import { Agent, interceptors, request } from 'undici';
+
+// Like requests and aiohttp, follow redirects (http → https, / → /fr/, …), up to 5 of them.
+const HTTP_CLIENT = new Agent().compose(interceptors.redirect({ maxRedirections: 5 }));
 
 // aiohttp's session.get(): the download runs in the background and the program could do other things
 // meanwhile. Here there is nothing else to do: writing the page needs the page.
 async function getContent(url: string, timeoutSeconds: number): Promise<string> {
-  const response = await request(url, { signal: AbortSignal.timeout(timeoutSeconds * 1000) });
+  const response = await request(url, { dispatcher: HTTP_CLIENT, signal: AbortSignal.timeout(timeoutSeconds * 1000) });
   if (response.statusCode < 200 || response.statusCode > 299) {
     await response.body.dump();
     throw new Error(`le serveur a répondu ${response.statusCode}`);
@@ -29,9 +32,10 @@ async function readUrls(listFile: string): Promise<string[]> {
   return text.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
 }
 
-// https://www.ynov.com/ → web_www.ynov.com_
+// https://www.ynov.com/ → web_www.ynov.com_ (on Windows, the characters a file name cannot hold become _ too)
 function fileFor(url: string): string {
-  return join(tmpdir(), `web_${url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replaceAll('/', '_')}`);
+  const name = `web_${url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replaceAll('/', '_')}`;
+  return join(tmpdir(), process.platform === 'win32' ? name.replace(/[<>:"\\|?*]/g, '_') : name);
 }
 
 // A failed page is reported and the others go on: returns whether this one was written.
@@ -51,7 +55,7 @@ async function savePage(url: string, timeoutSeconds: number): Promise<boolean> {
 function explain(error: unknown): string {
   const { name, code, message } = error as NodeJS.ErrnoException;
   if (name === 'TimeoutError') return 'pas de réponse dans le délai imparti';
-  if (code === 'ERR_INVALID_URL' || code === 'UND_ERR_INVALID_ARG') return 'URL invalide (http:// ou https:// attendu)';
+  if (code === 'ERR_INVALID_URL' || message.startsWith('Invalid URL')) return 'URL invalide (http:// ou https:// attendu)';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'hôte introuvable';
   if (code === 'ECONNREFUSED') return 'connexion refusée';
   if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR' || code === 'ENOTDIR' || code === 'EROFS') return `fichier inaccessible (${code})`;
@@ -67,7 +71,7 @@ function parseCommandLine(): { listFile: string; timeoutSeconds: number } {
   try {
     const { values, positionals } = parseArgs({ options: { timeout: { type: 'string', default: '10' } }, allowPositionals: true });
     const timeoutSeconds = Number(values.timeout);
-    if (positionals.length !== 1 || !(timeoutSeconds > 0)) throw new Error('usage : web_async_multiple <fichier> [--timeout <secondes>]');
+    if (positionals.length !== 1 || !(timeoutSeconds > 0 && timeoutSeconds <= 3600)) throw new Error('usage : web_async_multiple <fichier> [--timeout <secondes>]');
     return { listFile: positionals[0]!, timeoutSeconds };
   } catch (error) {
     fail((error as Error).message, 2);

@@ -2,8 +2,8 @@
 import net from 'node:net';
 import { once } from 'node:events';
 
-const HOST = process.env.HOST ?? '127.0.0.1';
-const PORT = Number(process.env.PORT ?? 8888);
+const HOST = process.env.HOST || '127.0.0.1'; // unset or empty: the default
+const PORT = Number(process.env.PORT || 8888);
 
 async function main(): Promise<void> {
   const socket = net.connect(PORT, HOST); // asyncio.open_connection
@@ -11,7 +11,9 @@ async function main(): Promise<void> {
   socket.setEncoding('utf8');
 
   socket.write('Hello\n');
-  const [data] = (await once(socket, 'data')) as [string];
+  // reader.read(1024): the first data, or the end of the connection if the server closes without a word
+  const [data] = (await Promise.race([once(socket, 'data'), once(socket, 'end')])) as [string?];
+  if (data === undefined) throw new Error('le serveur a fermé la connexion sans répondre');
   console.log(data.trimEnd());
   socket.end();
 }

@@ -2,8 +2,8 @@
 import net from 'node:net';
 import { once } from 'node:events';
 
-const HOST = process.env.HOST ?? '127.0.0.1';
-const PORT = Number(process.env.PORT ?? 8888); // 0: any free port
+const HOST = process.env.HOST || '127.0.0.1'; // unset or empty: the default
+const PORT = Number(process.env.PORT || 8888); // 0: any free port
 
 /** `IP:port` of the other end, an IPv4 address shown plainly (`127.0.0.1`, not `::ffff:127.0.0.1`). */
 function addressOf(socket: net.Socket): string {

@@ -3,8 +3,8 @@ import net from 'node:net';
 import readline from 'node:readline';
 import { once } from 'node:events';
 
-const HOST = process.env.HOST ?? '127.0.0.1';
-const PORT = Number(process.env.PORT ?? 8888);
+const HOST = process.env.HOST || '127.0.0.1'; // unset or empty: the default
+const PORT = Number(process.env.PORT || 8888);
 
 // In a terminal, a message is shown above the line being typed; with a pipe, lines simply follow each other.
 const INTERACTIVE = process.stdin.isTTY === true && process.stdout.isTTY === true;

@@ -2,8 +2,8 @@
 import net from 'node:net';
 import { once } from 'node:events';
 
-const HOST = process.env.HOST ?? '127.0.0.1';
-const PORT = Number(process.env.PORT ?? 8888); // 0: any free port
+const HOST = process.env.HOST || '127.0.0.1'; // unset or empty: the default
+const PORT = Number(process.env.PORT || 8888); // 0: any free port
 const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 const MAX_HELLO_LENGTH = 1024;
 const HELLO_PAUSE_MS = 200; // how long a Hello without "\n" may wait for the rest of it
@@ -49,63 +49,85 @@ function broadcast(text: string, exceptAddress?: string): void {
   }
 }
 
+/**
+ * The first line, "Hello|<PSEUDO>", however TCP cuts it: what is read is gathered up to the end of the
+ * line. A Hello with no newline at all (the lab's Python client sends "Hello|it4" alone) is taken as it is
+ * once the client pauses. Resolves with the pseudo and what came after the Hello, or undefined if the
+ * first message is anything else, or if the client leaves first.
+ */
+function readHello(socket: net.Socket): Promise<{ pseudo: string; rest: string } | undefined> {
+  return new Promise((resolve) => {
+    let text = '';
+    let pause: NodeJS.Timeout | undefined;
+    const finish = (hello: string, rest: string): void => {
+      clearTimeout(pause);
+      socket.off('data', onData).off('close', onClose);
+      socket.pause(); // what comes next waits in the socket for the relay loop
+      const pseudo = pseudoIn(hello.replace(/\r$/, ''));
+      resolve(pseudo === undefined ? undefined : { pseudo, rest });
+    };
+    const onData = (data: string): void => {
+      text += data;
+      const end = text.indexOf('\n');
+      if (end !== -1) return finish(text.slice(0, end), text.slice(end + 1));
+      const couldBeHello = text.startsWith('Hello|') || 'Hello|'.startsWith(text);
+      if (!couldBeHello || text.length > MAX_HELLO_LENGTH) return finish(text, '');
+      clearTimeout(pause);
+      pause = setTimeout(() => finish(text, ''), HELLO_PAUSE_MS);
+    };
+    const onClose = (): void => finish('', '');
+    socket.on('data', onData).once('close', onClose);
+  });
+}
+
+/** Prints and relays every message in what was read. */
+function relay(address: string, pseudo: string, data: string): void {
+  for (const message of messagesIn(data)) {
+    console.log(`Message received from ${address} : ${message}`);
+    broadcast(`${pseudo} a dit : ${message}`, address);
+  }
+}
+
 async function handleClientMsg(socket: net.Socket): Promise<void> {
   const address = addressOf(socket);
   // Python would only lose this client's task; Node stops the whole server on an unhandled 'error'.
   socket.on('error', (error) => console.log(`Connection with ${address} lost: ${error.message}`));
   socket.setEncoding('utf8'); // bytes → text; invalid UTF-8 becomes '�' instead of an exception
 
-  const join = (pseudo: string): void => {
-    CLIENTS.set(address, { socket, pseudo });
-    broadcast(`Annonce : ${pseudo} a rejoint la chatroom`);
-  };
-  let hello = ''; // TCP may cut "Hello|alice\n" in pieces: gather them up to the end of the line
-  let helloTimer: NodeJS.Timeout | undefined;
+  const hello = await readHello(socket);
+  if (hello === undefined) {
+    if (socket.destroyed) return; // gone before its Hello
+    console.log(`Refused ${address}: its first message is not Hello|<PSEUDO>`);
+    socket.end('Erreur : le premier message doit être Hello|<PSEUDO>\n', () => socket.destroy());
+    return;
+  }
+  const { pseudo } = hello;
+  CLIENTS.set(address, { socket, pseudo });
+  broadcast(`Annonce : ${pseudo} a rejoint la chatroom`);
+  relay(address, pseudo, hello.rest);
   try {
-    for await (let data of socket as AsyncIterable<string>) { // while True: data = await reader.read(1024)
-      if (!CLIENTS.has(address)) {
-        clearTimeout(helloTimer);
-        hello += data;
-        const end = hello.indexOf('\n');
-        const couldBeHello = hello.startsWith('Hello|') || 'Hello|'.startsWith(hello);
-        if (end === -1 && couldBeHello && hello.length <= MAX_HELLO_LENGTH) {
-          // No end of line yet: the rest may be on its way, or the client sends none (the lab's Python
-          // client writes "Hello|it4" alone). A valid Hello followed by a pause is taken as it is.
-          const pseudo = pseudoIn(hello);
-          if (pseudo !== undefined) helloTimer = setTimeout(() => join(pseudo), HELLO_PAUSE_MS);
-          continue;
-        }
-        const pseudo = end === -1 ? undefined : pseudoIn(hello.slice(0, end).replace(/\r$/, ''));
-        if (pseudo === undefined) {
-          console.log(`Refused ${address}: its first message is not Hello|<PSEUDO>`);
-          const refusal = 'Erreur : le premier message doit être Hello|<PSEUDO>\n';
-          await new Promise<void>((sent) => socket.end(refusal, () => sent()));
-          socket.destroy(); // sent: now close without waiting for the client
-          return;
-        }
-        join(pseudo);
-        data = hello.slice(end + 1); // whatever came after the Hello
-      }
-      const { pseudo } = CLIENTS.get(address)!;
-      for (const message of messagesIn(data)) {
-        console.log(`Message received from ${address} : ${message}`);
-        broadcast(`${pseudo} a dit : ${message}`, address);
-      }
+    for await (const data of socket as AsyncIterable<string>) { // while True: data = await reader.read(1024)
+      relay(address, pseudo, data);
     }
   } catch {
     // already reported by the 'error' listener
   } finally {
-    clearTimeout(helloTimer); // gone before its Hello was complete
     // a clean close, a reset or an error: in every case the loop ends and we get here, once
-    const client = CLIENTS.get(address);
-    if (client?.socket === socket) {
+    if (CLIENTS.get(address)?.socket === socket) {
       CLIENTS.delete(address);
-      broadcast(`Annonce : ${client.pseudo} a quitté la chatroom`);
+      broadcast(`Annonce : ${pseudo} a quitté la chatroom`);
     }
   }
 }
 
-const server = net.createServer((socket) => void handleClientMsg(socket));
+/** Every open connection, joined or not: all of them are closed when the server stops. */
+const CONNECTIONS = new Set<net.Socket>();
+
+const server = net.createServer((socket) => {
+  CONNECTIONS.add(socket);
+  socket.once('close', () => CONNECTIONS.delete(socket));
+  void handleClientMsg(socket);
+});
 try {
   server.listen(PORT, HOST);
   await once(server, 'listening');
@@ -117,13 +139,13 @@ try {
 const { address, port } = server.address() as net.AddressInfo;
 console.log(`Serving on ${address.includes(':') ? `[${address}]` : address}:${port}`);
 
-/** Ctrl+C or SIGTERM: every client is told the connection is over, then the server goes. */
+/** Ctrl+C or SIGTERM: every connection is told it is over, then the server goes. */
 function stop(): void {
   console.log('Stopping: closing every connection');
-  server.close(() => process.exit(0));
-  for (const { socket } of CLIENTS.values()) socket.end();
   CLIENTS.clear(); // the leaving clients are not announced to each other
-  setTimeout(() => process.exit(0), 1000).unref(); // connections that never said Hello are not waited for
+  server.close(() => process.exit(0));
+  for (const socket of CONNECTIONS) socket.end();
+  setTimeout(() => process.exit(0), 1000).unref(); // a client that never closes its side is not waited for
 }
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);
