@@ -34,10 +34,17 @@ describe('the 06 client in a terminal (tmux)', () => {
     expect(shown.at(-2)).toBe('watcher a dit : coucou zoe, tu es là ?'); // above the input line, on a line of its own
     expect(shown.at(-1)).toBe('> bonjour à tou'); // the half-typed line, intact
 
+    // the cursor stayed where it was in the line: move it back 3 characters and type there
+    for (let i = 0; i < 3; i++) terminal.type('Left', { literal: false });
+    await watcher.send('encore moi\n');
+    await terminal.waitFor((lines) => lines.includes('watcher a dit : encore moi'));
+    terminal.type('x');
+    await terminal.waitFor((lines) => lastLine(lines) === '> bonjour à xtou');
+    terminal.type('End', { literal: false });
     terminal.type('s');
     terminal.type('Enter', { literal: false });
-    await watcher.waitForLine('zoe a dit : bonjour à tous', 1, 15_000);
-    expect(terminal.lines().at(-1)).toBe('>');
+    await watcher.waitForLine('zoe a dit : bonjour à xtous', 1, 15_000);
+    await terminal.waitFor((lines) => lastLine(lines) === '>');
 
     terminal.type('C-c', { literal: false }); // leaves cleanly: the others see it
     await watcher.waitForLine('Annonce : zoe a quitté la chatroom', 1, 15_000);
