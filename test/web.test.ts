@@ -52,7 +52,7 @@ function expectedName(url: string): string {
   return `web_${url.replace('http://', '').replaceAll('/', '_')}`;
 }
 
-// Alone, so that the other tests' processes do not share the CPU with it.
+// Not concurrent with the other tests of this file, so that fewer processes share the CPU with it.
 describe('step 02 · web, Mesure !', () => {
   it('the asynchronous version of 10 downloads is at least 4× faster than the synchronous one', async () => {
     const list = listFile(web.urls);
