@@ -2,6 +2,7 @@
 // stopping it stops everything it started (tsx, npm or python wrappers included), and its output is kept
 // so that callers synchronise on what it printed, never on a fixed sleep.
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { constants } from 'node:os';
 
 /** `node --import tsx`: one process per TypeScript file, with tsx resolved from this repository. */
 export const TSX_IMPORT = import.meta.resolve('tsx');
@@ -161,13 +162,32 @@ export async function stopAll(): Promise<void> {
   await Promise.all([...running].map((proc) => proc.stop()));
 }
 
-/** Makes Ctrl+C / SIGTERM on the current script stop every child first. */
-export function stopAllOnSignals(): void {
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
-      void stopAll().finally(() => process.exit(130));
-    });
-  }
+/** The exit code of a process ended by `signal`, as a shell reports it: 128 + its number (SIGINT 130, SIGTERM 143). */
+export function signalExitCode(signal: NodeJS.Signals): number {
+  return 128 + (constants.signals[signal] ?? 0);
+}
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+let stoppingOn: NodeJS.Signals | undefined;
+
+/**
+ * Makes Ctrl+C / SIGTERM / SIGHUP on the current script stop every child first, then exit with
+ * 128 + the signal's number. `onStop` is called first, once, so that the script can say so and stop
+ * treating its children's ends as failures. Further signals while stopping are ignored. Returns a
+ * function that removes these handlers (not once stopping has begun).
+ */
+export function stopAllOnSignals(onStop?: (signal: NodeJS.Signals) => void): () => void {
+  const handler = (signal: NodeJS.Signals): void => {
+    if (stoppingOn) return;
+    stoppingOn = signal;
+    onStop?.(signal);
+    void stopAll().finally(() => process.exit(signalExitCode(signal)));
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, handler);
+  return () => {
+    if (stoppingOn) return;
+    for (const signal of STOP_SIGNALS) process.off(signal, handler);
+  };
 }
 
 export function describeExit(exit: Exit): string {

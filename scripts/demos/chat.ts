@@ -2,7 +2,7 @@
 // through the scenario of its step.json, and one interleaved transcript of what each of them printed.
 import { parseArgs } from 'node:util';
 import { UsageError } from '../cli.ts';
-import { describeExit, escapeRegExp, startTs, type Proc, type StartOptions } from '../proc.ts';
+import { describeExit, escapeRegExp, signalExitCode, startTs, stopAllOnSignals, type Proc, type StartOptions } from '../proc.ts';
 import { filePath, type ChatDemo, type Step } from '../steps.ts';
 import { createTranscript } from '../transcript.ts';
 
@@ -36,6 +36,8 @@ export interface ChatDemoResult {
   code: number;
   /** Every process the demo started (all ended when it returns). */
   procs: Proc[];
+  /** Who was still running when the scenario was over, before the demo stopped them (none, for a good scenario). */
+  unfinished: string[];
 }
 
 const SERVING = /Serving on (?:\[[^\]]*\]|[^\s:]+):(\d+)/;
@@ -69,23 +71,24 @@ export async function runChatDemo(step: Step, options: ChatDemoOptions = {}): Pr
     if (!proc) throw new Error(`scenario of step ${step.id}: "${name}" is not running`);
     return proc;
   };
+  // Ctrl+C: say so once, and let proc.ts stop every process and exit 130 (143 for SIGTERM); the ends
+  // this causes are not the scenario's failures, and the scenario goes no further.
+  let stopping: NodeJS.Signals | undefined;
+  const offSignals = stopAllOnSignals((signal) => {
+    stopping = signal;
+    transcript.note('interrupted');
+  });
   const ended = async (name: string, exit: Promise<unknown>): Promise<void> => {
     const proc = get(name);
     await exit;
     running.delete(name);
-    transcript.note(`  (${name} ended: ${describeExit(proc.exit!)})`);
+    if (!stopping) transcript.note(`  (${name} ended: ${describeExit(proc.exit!)})`);
   };
-
-  const stopEverything = async (): Promise<void> => {
-    await Promise.all(procs.map((proc) => proc.stop()));
-  };
-  const onSignal = (): void => {
-    void stopEverything().finally(() => process.exit(130));
-  };
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+  const result = (code: number): ChatDemoResult => ({ code: stopping ? signalExitCode(stopping) : code, procs, unfinished: [...running.keys()] });
 
   try {
     for (const action of scenario) {
+      if (stopping) break;
       if ('note' in action) {
         transcript.note(action.note);
       } else if ('start' in action) {
@@ -118,13 +121,13 @@ export async function runChatDemo(step: Step, options: ChatDemoOptions = {}): Pr
         await ended(action.exits, get(action.exits).waitExit(timeoutMs));
       }
     }
-    return { code: 0, procs };
+    return result(0);
   } catch (error) {
-    transcript.note(`demo failed: ${(error as Error).message.split('\n')[0]}`);
-    return { code: 1, procs };
+    if (!stopping) transcript.note(`demo failed: ${(error as Error).message.split('\n')[0]}`);
+    return result(1);
   } finally {
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(signal, onSignal);
-    await stopEverything();
+    offSignals();
+    await Promise.all(procs.map((proc) => proc.stop()));
   }
 }
 
