@@ -1,6 +1,6 @@
 // The single source of truth about the steps: each steps/NN-name/step.json, read here and nowhere else.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { UsageError } from './cli.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
@@ -50,7 +50,15 @@ export function loadSteps(stepsDir = STEPS_DIR): Step[] {
 
 function readStep(stepsDir: string, id: string): Step {
   const dir = join(stepsDir, id);
-  const meta = JSON.parse(readFileSync(join(dir, 'step.json'), 'utf8')) as Omit<Step, 'number' | 'id' | 'dir' | 'available'>;
+  const file = join(dir, 'step.json');
+  let meta: Omit<Step, 'number' | 'id' | 'dir' | 'available'>;
+  try {
+    meta = JSON.parse(readFileSync(file, 'utf8')) as typeof meta;
+  } catch (error) {
+    // which file, as the user would open it: relative to the repository when it is in it
+    const shown = relative(ROOT, file);
+    throw new Error(`${shown.startsWith('..') || isAbsolute(shown) ? file : shown}: ${(error as Error).message}`);
+  }
   const available = meta.files.every((file) => existsSync(join(dir, file)));
   return { ...meta, lineage: meta.lineage ?? {}, number: Number(id.slice(0, 2)), id, dir, available };
 }

@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../scripts/cli.ts';
 import { startFakeWeb, type FakeWeb } from '../scripts/fakeweb.ts';
-import { start, startTs } from '../scripts/proc.ts';
+import { escapeRegExp, start, startTs } from '../scripts/proc.ts';
 import { ROOT, findFile, findStep, loadSteps } from '../scripts/steps.ts';
 import { expectOneLineError, tempDir } from './helpers.ts';
 import { openTerminal } from './tmux.ts';
@@ -45,6 +45,13 @@ describe('step metadata', () => {
     expect(() => findFile(findStep('1'), 'nope')).toThrow(/choose from sleep_and_print\.ts, sleep_and_print_async\.ts/);
     expect(() => findFile(findStep('2'), 'urls.txt')).toThrow(UsageError);
     expect(() => findFile(findStep('4'), 'nope')).toThrow(/choose from server, client, chat_server_ii_4\.ts, chat_client_ii_3\.ts$/);
+  });
+
+  it('an invalid step.json: the error names the file', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, '07-bonus'));
+    writeFileSync(join(dir, '07-bonus/step.json'), '{ "title": ');
+    expect(() => loadSteps(dir)).toThrow(new RegExp(`^${escapeRegExp(join(dir, '07-bonus/step.json'))}: .*JSON`));
   });
 
   it('marks a step whose files are not written yet as not available', () => {
