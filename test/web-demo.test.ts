@@ -1,6 +1,6 @@
 // `npm run step 2`'s "Mesure !" table: a script that failed gets no time, and no ratio is drawn from it.
 import { describe, expect, it } from 'vitest';
-import { measureLines, type RunResult } from '../scripts/demos/web.ts';
+import { measureLines, parseUrlList, type RunResult } from '../scripts/demos/web.ts';
 
 const demo = { single: ['web_sync.ts', 'web_async.ts'], multiple: ['web_sync_multiple.ts', 'web_async_multiple.ts'] };
 const results = (entries: Record<string, RunResult>): Map<string, RunResult> => new Map(Object.entries(entries));
@@ -30,5 +30,11 @@ describe('the web demo\'s "Mesure !"', () => {
     expect(lines).toContain('  web_sync_multiple.ts         —      3 URLs, failed');
     expect(lines).toContain('  web_async_multiple.ts      0.50 s   3 URLs');
     expect(lines.join('\n')).not.toMatch(/1\.20|sync \/ async|floor/);
+  });
+});
+
+describe('the --online URL list', () => {
+  it('one URL a line, blank lines and # comments skipped, spaces trimmed', () => {
+    expect(parseUrlList('# les sites\nhttps://a.example/\n\n  https://b.example/x  \r\n#fin\n')).toEqual(['https://a.example/', 'https://b.example/x']);
   });
 });

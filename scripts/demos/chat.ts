@@ -1,6 +1,7 @@
 // `npm run step 3` … `6`: the step's server on a free port, scripted clients (alice, bob, carol…) going
 // through the scenario of its step.json, and one interleaved transcript of what each of them printed.
 import { parseArgs } from 'node:util';
+import { SERVING } from '../chat-wire.ts';
 import { UsageError } from '../cli.ts';
 import { describeExit, escapeRegExp, signalExitCode, startTs, stopAllOnSignals, type Proc, type StartOptions } from '../proc.ts';
 import { filePath, type ChatDemo, type Step } from '../steps.ts';
@@ -39,8 +40,6 @@ export interface ChatDemoResult {
   /** Who was still running when the scenario was over, before the demo stopped them (none, for a good scenario). */
   unfinished: string[];
 }
-
-const SERVING = /Serving on (?:\[[^\]]*\]|[^\s:]+):(\d+)/;
 
 export function scenarioOf(step: Step): ChatAction[] {
   const { scenario } = step.demo as ChatScenario;

@@ -36,7 +36,7 @@ export default async function webDemo(step: Step, args: string[]): Promise<numbe
   let listDir: string | undefined;
   if (online) {
     listFile = filePath(demo.onlineList);
-    urls = (await readFile(listFile, 'utf8')).split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    urls = parseUrlList(await readFile(listFile, 'utf8'));
   } else {
     web = await startFakeWeb();
     urls = web.urls;
@@ -100,6 +100,11 @@ export function measureLines(demo: Pick<WebDemo, 'single' | 'multiple'>, urlCoun
     lines.push(`  ${'floor, all at once'.padEnd(24)} ${fmt(Math.max(...latencies)).padStart(8)}   the longest latency`);
   }
   return lines;
+}
+
+/** The URLs of a list file such as urls.txt: one a line, blank lines and `#` comments skipped. */
+export function parseUrlList(text: string): string[] {
+  return text.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
 }
 
 function latencyRange(web: FakeWeb): string {
