@@ -4,6 +4,7 @@ import net from 'node:net';
 import { once } from 'node:events';
 import { type Proc } from './proc.ts';
 import { startStepFile } from './stepfile.ts';
+import { Watch } from './watch.ts';
 
 export const SERVING = /Serving on (?:\[[^\]]*\]|[^\s:]+):(\d+)/;
 
@@ -29,27 +30,31 @@ export async function closedPort(): Promise<number> {
 }
 
 export class WireClient {
-  text = '';
-  ended = false;
   error: Error | undefined;
   readonly closed: Promise<void>;
   /** `IP:port` as the server sees this client. */
   readonly address: string;
-  private waiters = new Set<() => void>();
+  private readonly watch = new Watch();
 
   private constructor(readonly socket: net.Socket) {
     this.address = `127.0.0.1:${socket.localPort}`;
     socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      this.text += chunk;
-      this.notify();
-    });
+    socket.on('data', (chunk: string) => this.watch.append(chunk));
     socket.on('error', (error) => { this.error = error; });
     this.closed = new Promise((resolve) => socket.on('close', () => {
-      this.ended = true;
-      this.notify();
+      this.watch.close();
       resolve();
     }));
+  }
+
+  /** Everything received so far. */
+  get text(): string {
+    return this.watch.text;
+  }
+
+  /** True once the connection is closed. */
+  get ended(): boolean {
+    return this.watch.closed;
   }
 
   static async connect(port: number, host = '127.0.0.1'): Promise<WireClient> {
@@ -83,19 +88,7 @@ export class WireClient {
 
   /** Resolves once `ok()` holds; rejects after `timeoutMs` with what was received. */
   until(ok: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        if (ok()) finish(resolve);
-      };
-      const timer = setTimeout(() => finish(() => reject(new Error(`timed out waiting for ${what}; received:\n${this.text.slice(-2000)}`))), timeoutMs);
-      const finish = (settle: () => void): void => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        settle();
-      };
-      this.waiters.add(check);
-      check();
-    });
+    return this.watch.until(ok, what, timeoutMs);
   }
 
   /** Waits for a complete line equal to `line` (the `n`-th one of them). */
@@ -105,10 +98,6 @@ export class WireClient {
 
   waitForClose(timeoutMs?: number): Promise<void> {
     return this.until(() => this.ended, 'the connection to close', timeoutMs);
-  }
-
-  private notify(): void {
-    for (const waiter of [...this.waiters]) waiter();
   }
 }
 

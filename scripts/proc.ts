@@ -3,6 +3,7 @@
 // so that callers synchronise on what it printed, never on a fixed sleep.
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { constants } from 'node:os';
+import { Watch } from './watch.ts';
 
 /** `node --import tsx`: one process per TypeScript file, with tsx resolved from this repository. */
 export const TSX_IMPORT = import.meta.resolve('tsx');
@@ -23,11 +24,11 @@ const running = new Set<Proc>();
 
 export class Proc {
   readonly child: ChildProcess;
-  stdout = '';
   stderr = '';
   readonly exited: Promise<Exit>;
   exit: Exit | undefined;
-  private waiters = new Set<() => void>();
+  /** stdout, and the waits on it (woken by stderr and the exit too). */
+  private readonly watch = new Watch();
 
   constructor(command: string, args: readonly string[], options: StartOptions = {}) {
     this.child = spawn(command, args, {
@@ -41,13 +42,17 @@ export class Proc {
     for (const name of ['stdout', 'stderr'] as const) {
       let partial = '';
       this.child[name]!.setEncoding('utf8').on('data', (chunk: string) => {
-        this[name] += chunk;
+        if (name === 'stdout') {
+          this.watch.append(chunk);
+        } else {
+          this.stderr += chunk;
+          this.watch.notify();
+        }
         if (options.onLine) {
           const lines = (partial + chunk).split('\n');
           partial = lines.pop()!;
           for (const line of lines) options.onLine(line.replace(/\r$/, ''), name);
         }
-        this.notify();
       });
       this.child[name]!.on('end', () => { if (partial && options.onLine) options.onLine(partial, name); });
     }
@@ -63,8 +68,12 @@ export class Proc {
       });
     }).finally(() => {
       running.delete(this);
-      this.notify();
+      this.watch.close();
     });
+  }
+
+  get stdout(): string {
+    return this.watch.text;
   }
 
   get output(): string {
@@ -84,24 +93,14 @@ export class Proc {
   }
 
   /** Resolves with the first match of `pattern` in stdout (or in both streams); rejects on timeout or exit. */
-  waitFor(pattern: RegExp | string, { timeoutMs = 10_000, stream = 'stdout' as 'stdout' | 'output' } = {}): Promise<RegExpMatchArray> {
+  async waitFor(pattern: RegExp | string, { timeoutMs = 10_000, stream = 'stdout' as 'stdout' | 'output' } = {}): Promise<RegExpMatchArray> {
     const regex = typeof pattern === 'string' ? new RegExp(escapeRegExp(pattern)) : pattern;
     const text = (): string => (stream === 'stdout' ? this.stdout : this.output);
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        const match = text().match(regex);
-        if (match) return finish(() => resolve(match));
-        if (this.exit) return finish(() => reject(new Error(`process exited (${describeExit(this.exit!)}) before printing ${regex}; it printed:\n${this.output}`)));
-      };
-      const timer = setTimeout(() => finish(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${regex}; it printed:\n${this.output}`))), timeoutMs);
-      const finish = (settle: () => void): void => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        settle();
-      };
-      this.waiters.add(check);
-      check();
-    });
+    let match: RegExpMatchArray | null = null;
+    const settled = await this.watch.wait(() => (match = text().match(regex)) !== null || this.exit !== undefined, timeoutMs);
+    if (!settled) throw new Error(`timed out after ${timeoutMs} ms waiting for ${regex}; it printed:\n${this.output}`);
+    if (match === null) throw new Error(`process exited (${describeExit(this.exit!)}) before printing ${regex}; it printed:\n${this.output}`);
+    return match;
   }
 
   /** Resolves with the exit, or rejects after `timeoutMs`. */
@@ -142,9 +141,6 @@ export class Proc {
     }
   }
 
-  private notify(): void {
-    for (const waiter of [...this.waiters]) waiter();
-  }
 }
 
 export function start(command: string, args: readonly string[] = [], options?: StartOptions): Proc {

@@ -6,29 +6,37 @@ import { once } from 'node:events';
 import { StringDecoder } from 'node:string_decoder';
 import { UsageError } from '../cli.ts';
 import { findMessage, type Observation, type Received } from './match.ts';
+import { Watch } from '../watch.ts';
 
 export class Peer implements Received {
-  text = '';
   readonly boundaries = new Set<number>();
-  closed = false;
   /** 'end' when the other side closed cleanly, or the error code. */
   closeReason: string | undefined;
   private readonly decoder = new StringDecoder('utf8');
-  private waiters = new Set<() => void>();
+  private readonly watch = new Watch();
 
   constructor(readonly socket: net.Socket) {
     socket.on('data', (chunk: Buffer) => {
-      this.text += this.decoder.write(chunk);
-      this.boundaries.add(this.text.length);
-      this.notify();
+      const text = this.decoder.write(chunk);
+      this.boundaries.add(this.watch.text.length + text.length); // before the waits look at it
+      this.watch.append(text);
     });
     socket.on('end', () => { this.closeReason ??= 'end'; });
     socket.on('error', (error: NodeJS.ErrnoException) => { this.closeReason ??= error.code ?? error.message; });
     socket.on('close', () => {
-      this.closed = true;
       this.closeReason ??= 'closed';
-      this.notify();
+      this.watch.close();
     });
+  }
+
+  /** Everything received so far. */
+  get text(): string {
+    return this.watch.text;
+  }
+
+  /** True once the connection is closed. */
+  get closed(): boolean {
+    return this.watch.closed;
   }
 
   /** Connects to host:port; rejects with the error code if nothing answers. */
@@ -87,21 +95,7 @@ export class Peer implements Received {
 
   /** Resolves when `ready()` is true (checked on each event) or after `timeoutMs`; true if ready. */
   until(ready: () => boolean, timeoutMs: number): Promise<boolean> {
-    if (ready()) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const check = (): void => { if (ready()) done(true); };
-      const timer = setTimeout(() => done(false), timeoutMs);
-      const done = (value: boolean): void => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        resolve(value);
-      };
-      this.waiters.add(check);
-    });
-  }
-
-  private notify(): void {
-    for (const waiter of [...this.waiters]) waiter();
+    return this.watch.wait(ready, timeoutMs);
   }
 }
 
