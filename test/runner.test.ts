@@ -138,6 +138,16 @@ describe.concurrent('npm run step', () => {
     expect(readdirSync(tmp).filter((name) => name.startsWith('tp6-'))).toEqual([basename(pagesDir!)]); // (tsx keeps its cache there too)
   });
 
+  it('step 2, Ctrl+C: exit 130, no further script started, its URL list removed', async () => {
+    const tmp = tempDir();
+    const run = runner(['02-web'], { TMPDIR: tmp });
+    await run.waitFor('▶ web_sync_multiple', { timeoutMs: 30_000 });
+    run.signal('SIGINT');
+    expect((await run.waitExit()).code, run.output).toBe(130);
+    expect(run.stdout).not.toContain('▶ web_async_multiple');
+    expect(readdirSync(tmp).filter((name) => name.startsWith('tp6-urls-'))).toEqual([]);
+  });
+
   it('works through npm, the way the README says', async () => {
     const run = start('npm', ['run', '--silent', 'step', '1', 'sleep_and_print_async'], { cwd: ROOT, env: { DELAY: '0' } });
     expect((await run.waitExit(20_000)).code, run.output).toBe(0);

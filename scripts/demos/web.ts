@@ -1,5 +1,6 @@
 // `npm run step 2`: the four web scripts against the local fake web (or real sites with --online),
 // then the lab's "Mesure !" table.
+import { rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -27,13 +28,16 @@ function parseDemoArgs(args: string[]): { online: boolean } {
 export default async function webDemo(step: Step, args: string[]): Promise<number> {
   const { online } = parseDemoArgs(args);
   const demo = step.demo as WebDemo;
-  stopAllOnSignals();
-
   let web: FakeWeb | undefined;
   let listFile: string;
   let urls: string[];
-  /** The fake web's URL list lives in a temp folder of its own, removed at the end. */
+  /** The fake web's URL list lives in a temp folder of its own, removed at the end (on Ctrl+C too). */
   let listDir: string | undefined;
+  let interrupted = false; // Ctrl+C: proc.ts stops the script that runs; start no other
+  stopAllOnSignals(() => {
+    interrupted = true;
+    if (listDir) rmSync(listDir, { recursive: true, force: true });
+  });
   if (online) {
     listFile = filePath(demo.onlineList);
     urls = parseUrlList(await readFile(listFile, 'utf8'));
@@ -52,6 +56,7 @@ export default async function webDemo(step: Step, args: string[]): Promise<numbe
   const results = new Map<string, RunResult>();
   try {
     for (const file of [...demo.single, ...demo.multiple]) {
+      if (interrupted) break;
       const name = file.replace(/\.ts$/, '');
       const target = demo.single.includes(file) ? urls[0]! : listFile;
       transcript.note(`▶ ${file} ${target}`);
