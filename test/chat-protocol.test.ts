@@ -1,5 +1,6 @@
 // The lab's protocol, step by step, over real TCP: every exact string, who receives what, and who does not.
 import { afterEach, describe, expect, it } from 'vitest';
+import { closeConnections, connect } from './chat-helpers.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import net from 'node:net';
 import { once } from 'node:events';
@@ -7,15 +8,8 @@ import { stopAll, type Proc } from '../scripts/proc.ts';
 import { WireClient, closedPort, startChatServer } from '../scripts/chat-wire.ts';
 import { startStepFile } from '../scripts/stepfile.ts';
 
-const clients: WireClient[] = [];
-async function connect(port: number): Promise<WireClient> {
-  const client = await WireClient.connect(port);
-  clients.push(client);
-  return client;
-}
-
 afterEach(async () => {
-  for (const client of clients.splice(0)) client.socket.destroy();
+  closeConnections();
   await stopAll();
 });
 

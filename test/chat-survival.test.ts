@@ -1,18 +1,12 @@
 // Every chat server outlives whatever one client does (Node would stop the whole process on an unhandled
 // socket 'error'), and keeps serving the others: one test per server and per misbehaviour.
 import { afterEach, describe, expect, it } from 'vitest';
+import { closeConnections, connect, track } from './chat-helpers.ts';
 import { stopAll } from '../scripts/proc.ts';
 import { WireClient, connectMany, startChatServer, type ChatServer } from '../scripts/chat-wire.ts';
 
-const clients: WireClient[] = [];
-async function connect(port: number): Promise<WireClient> {
-  const client = await WireClient.connect(port);
-  clients.push(client);
-  return client;
-}
-
 afterEach(async () => {
-  for (const client of clients.splice(0)) client.socket.destroy();
+  closeConnections();
   await stopAll();
 });
 
@@ -117,7 +111,7 @@ describe.each(VERSIONS)('chat_server_ii_%i survives', (v) => {
     const server = await startChatServer(file);
     const old = await witness(v, server.port);
     const crowd = await connectMany(server.port, 300);
-    clients.push(...crowd);
+    track(...crowd);
     await Promise.all(crowd.map((client, i) => client.send(firstMessage(v, `c${i}`))));
     await Promise.all(crowd.map((client, i) => client.waitForLine(welcome(v, client, `c${i}`))));
     await stillServes(v, server, old);
