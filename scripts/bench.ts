@@ -13,8 +13,10 @@ import { DEFAULT_SITES, startFakeWeb, writeUrlList } from './fakeweb.ts';
 import { startTs, stopAll, stopAllOnSignals } from './proc.ts';
 import { filePath } from './steps.ts';
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const row = (label: string, value: string, note = ''): void => console.log(`  ${label.padEnd(34)} ${value.padStart(12)}  ${note}`);
+const median = (values: number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const row = (label: string, value: string, note = ''): void =>
+  console.log(`  ${label.padEnd(34)} ${value.padStart(12)}  ${note}`);
 
 async function benchWeb(runs: number): Promise<void> {
   const web = await startFakeWeb();
@@ -38,10 +40,20 @@ async function benchWeb(runs: number): Promise<void> {
           times.push(reportedSeconds(run.stdout)!);
         }
         seconds[script] = median(times);
-        row(script, `${seconds[script].toFixed(2)} s`, `min ${Math.min(...times).toFixed(2)}, max ${Math.max(...times).toFixed(2)}`);
+        row(
+          script,
+          `${seconds[script].toFixed(2)} s`,
+          `min ${Math.min(...times).toFixed(2)}, max ${Math.max(...times).toFixed(2)}`,
+        );
       }
-      row('sync / async', `${(seconds['web_sync_multiple.ts']! / seconds['web_async_multiple.ts']!).toFixed(1)}×`);
-      row('floors: sum / max of latencies', `${latencies.reduce((a, b) => a + b, 0).toFixed(2)} / ${Math.max(...latencies).toFixed(2)} s`);
+      row(
+        'sync / async',
+        `${(seconds['web_sync_multiple.ts']! / seconds['web_async_multiple.ts']!).toFixed(1)}×`,
+      );
+      row(
+        'floors: sum / max of latencies',
+        `${latencies.reduce((a, b) => a + b, 0).toFixed(2)} / ${Math.max(...latencies).toFixed(2)} s`,
+      );
     }
     console.log('  the brief, 3 real sites:                2.08 s sync, 0.35 s async');
   } finally {
@@ -51,7 +63,7 @@ async function benchWeb(runs: number): Promise<void> {
 }
 
 async function benchSleep(): Promise<void> {
-  console.log('\nsleep: the two counts of step 1 at the lab\'s 0.5 s (wall clock, Node start-up included)');
+  console.log("\nsleep: the two counts of step 1 at the lab's 0.5 s (wall clock, Node start-up included)");
   const seconds: number[] = [];
   for (const script of ['sleep_and_print.ts', 'sleep_and_print_async.ts']) {
     const started = performance.now();
@@ -84,7 +96,9 @@ function lineCounter(client: WireClient): () => number {
 }
 
 async function benchChat(clientCount: number, senders: number, messages: number): Promise<void> {
-  console.log(`\nchat: chat_server_ii_6, ${clientCount} clients, ${senders} of them sending ${messages} messages each`);
+  console.log(
+    `\nchat: chat_server_ii_6, ${clientCount} clients, ${senders} of them sending ${messages} messages each`,
+  );
   const server = await startChatServer('chat_server_ii_6.ts');
   const pid = server.proc.pid;
   const idle = rssMiB(pid);
@@ -97,17 +111,27 @@ async function benchChat(clientCount: number, senders: number, messages: number)
       await client.send(`Hello|user${i}\n`);
       await client.until(() => counters[i]!() >= 1, 'its own announcement', 10_000);
     }
-    await Promise.all(clients.map((client, i) => client.until(() => counters[i]!() >= clientCount - i, 'the join announcements', 60_000)));
+    await Promise.all(
+      clients.map((client, i) =>
+        client.until(() => counters[i]!() >= clientCount - i, 'the join announcements', 60_000),
+      ),
+    );
     const joinSeconds = (performance.now() - joinStart) / 1000;
     const joined = rssMiB(pid);
     const baseline = counters.map((count) => count());
 
     const sendStart = performance.now();
-    await Promise.all(clients.slice(0, senders).map(async (client, s) => {
-      for (let m = 0; m < messages; m++) await client.send(`message ${m} de user${s}\n`);
-    }));
+    await Promise.all(
+      clients.slice(0, senders).map(async (client, s) => {
+        for (let m = 0; m < messages; m++) await client.send(`message ${m} de user${s}\n`);
+      }),
+    );
     const expected = (i: number): number => (senders - (i < senders ? 1 : 0)) * messages;
-    await Promise.all(clients.map((client, i) => client.until(() => counters[i]!() - baseline[i]! >= expected(i), 'every message', 60_000)));
+    await Promise.all(
+      clients.map((client, i) =>
+        client.until(() => counters[i]!() - baseline[i]! >= expected(i), 'every message', 60_000),
+      ),
+    );
     const seconds = (performance.now() - sendStart) / 1000;
     const deliveries = clients.reduce((sum, _, i) => sum + expected(i), 0);
     const peak = rssMiB(pid);
@@ -115,7 +139,8 @@ async function benchChat(clientCount: number, senders: number, messages: number)
     row('connect + Hello + announcements', `${joinSeconds.toFixed(2)} s`, `${clientCount} clients`);
     row('messages delivered', `${deliveries}`, `${senders * messages} sent, each to every other client`);
     row('broadcast time', `${seconds.toFixed(2)} s`, `${Math.round(deliveries / seconds)} deliveries/s`);
-    const mib = (value: number | undefined): string => (value === undefined ? 'n/a' : `${value.toFixed(1)} MiB`);
+    const mib = (value: number | undefined): string =>
+      value === undefined ? 'n/a' : `${value.toFixed(1)} MiB`;
     row('server memory (RSS)', mib(idle), 'idle');
     row('', mib(joined), `with ${clientCount} clients`);
     row('', mib(peak), 'after the broadcast');
@@ -126,7 +151,7 @@ async function benchChat(clientCount: number, senders: number, messages: number)
 }
 
 async function main(): Promise<void> {
-  let values;
+  let values: { only?: string[]; runs: string; clients: string; senders: string; messages: string };
   try {
     ({ values } = parseArgs({
       options: {
@@ -138,15 +163,21 @@ async function main(): Promise<void> {
       },
     }));
   } catch (error) {
-    throw new UsageError(`${(error as Error).message} (npm run bench -- [--only web|sleep|chat] [--runs N] [--clients N] [--senders N] [--messages N])`);
+    throw new UsageError(
+      `${(error as Error).message} (npm run bench -- [--only web|sleep|chat] [--runs N] [--clients N] [--senders N] [--messages N])`,
+    );
   }
-  const numbers = Object.fromEntries(['runs', 'clients', 'senders', 'messages'].map((key) => [key, Number(values[key as 'runs'])]));
+  const numbers = Object.fromEntries(
+    ['runs', 'clients', 'senders', 'messages'].map((key) => [key, Number(values[key as 'runs'])]),
+  );
   for (const [key, value] of Object.entries(numbers)) {
     if (!Number.isInteger(value) || value < 1) throw new UsageError(`--${key} takes a whole number ≥ 1`);
   }
   if (numbers.senders! > numbers.clients!) throw new UsageError('--senders cannot exceed --clients');
   const only = new Set(values.only ?? ['web', 'sleep', 'chat']);
-  for (const part of only) if (!['web', 'sleep', 'chat'].includes(part)) throw new UsageError(`--only takes web, sleep or chat, not "${part}"`);
+  for (const part of only)
+    if (!['web', 'sleep', 'chat'].includes(part))
+      throw new UsageError(`--only takes web, sleep or chat, not "${part}"`);
 
   stopAllOnSignals();
   console.log(`Node ${process.version}, ${process.platform}/${process.arch}`);

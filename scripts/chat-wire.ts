@@ -2,7 +2,7 @@
 // by content (never by a fixed sleep), and the chat servers started on a free port.
 import net from 'node:net';
 import { once } from 'node:events';
-import { type Proc } from './proc.ts';
+import type { Proc } from './proc.ts';
 import { startStepFile } from './stepfile.ts';
 import { Watch } from './watch.ts';
 
@@ -40,11 +40,15 @@ export class WireClient {
     this.address = `127.0.0.1:${socket.localPort}`;
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => this.watch.append(chunk));
-    socket.on('error', (error) => { this.error = error; });
-    this.closed = new Promise((resolve) => socket.on('close', () => {
-      this.watch.close();
-      resolve();
-    }));
+    socket.on('error', (error) => {
+      this.error = error;
+    });
+    this.closed = new Promise((resolve) =>
+      socket.on('close', () => {
+        this.watch.close();
+        resolve();
+      }),
+    );
   }
 
   /** Everything received so far. */
@@ -75,7 +79,9 @@ export class WireClient {
   }
 
   send(text: string): Promise<void> {
-    return new Promise((resolve, reject) => this.socket.write(text, (error) => (error ? reject(error) : resolve())));
+    return new Promise((resolve, reject) =>
+      this.socket.write(text, (error) => (error ? reject(error) : resolve())),
+    );
   }
 
   end(): void {
@@ -105,7 +111,11 @@ export class WireClient {
 export async function connectMany(port: number, count: number, batch = 50): Promise<WireClient[]> {
   const clients: WireClient[] = [];
   for (let i = 0; i < count; i += batch) {
-    clients.push(...(await Promise.all(Array.from({ length: Math.min(batch, count - i) }, () => WireClient.connect(port)))));
+    clients.push(
+      ...(await Promise.all(
+        Array.from({ length: Math.min(batch, count - i) }, () => WireClient.connect(port)),
+      )),
+    );
   }
   return clients;
 }

@@ -9,14 +9,26 @@ import { runCheck } from './check/run.ts';
 import { renderJson, renderText } from './check/report.ts';
 import type { CheckOptions, Role } from './check/context.ts';
 
-const USAGE = 'usage: npm run check -- <step> [--role server|client] [--host H] [--port P] [--variant V] [--delay S] [--wait S] [--cwd DIR] [--json] -- <command…>';
+const USAGE =
+  'usage: npm run check -- <step> [--role server|client] [--host H] [--port P] [--variant V] [--delay S] [--wait S] [--cwd DIR] [--json] -- <command…>';
 
-export interface Parsed { options: CheckOptions; json: boolean }
+export interface Parsed {
+  options: CheckOptions;
+  json: boolean;
+}
 
 const number = (flag: string, text: string | undefined, { integer = false, min = 0 } = {}): number => {
   const value = Number(text);
-  if (text === undefined || text.trim() === '' || !Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
-    throw new UsageError(`${flag} needs ${integer ? 'an integer' : 'a number'} ≥ ${min}, not ${text === undefined ? 'nothing' : JSON.stringify(text)}`);
+  if (
+    text === undefined ||
+    text.trim() === '' ||
+    !Number.isFinite(value) ||
+    value < min ||
+    (integer && !Number.isInteger(value))
+  ) {
+    throw new UsageError(
+      `${flag} needs ${integer ? 'an integer' : 'a number'} ≥ ${min}, not ${text === undefined ? 'nothing' : JSON.stringify(text)}`,
+    );
   }
   return value;
 };
@@ -28,7 +40,9 @@ export function assertOptionsReachedUs(env: NodeJS.ProcessEnv = process.env): vo
   if (env.npm_lifecycle_event !== 'check') return;
   const eaten = FLAGS.filter((flag) => env[`npm_config_${flag}`] !== undefined);
   if (eaten.length > 0) {
-    throw new UsageError(`npm kept --${eaten[0]} for itself: write "npm run check -- <step> [options] -- <command…>" (a "--" right after "check")`);
+    throw new UsageError(
+      `npm kept --${eaten[0]} for itself: write "npm run check -- <step> [options] -- <command…>" (a "--" right after "check")`,
+    );
   }
 }
 
@@ -48,7 +62,10 @@ export function parseArgs(argv: readonly string[], cwd = process.env.INIT_CWD ??
   let folder = cwd;
   for (let i = 0; i < head.length; i++) {
     const arg = head[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
     const value = (): string => {
       const next = inline ?? head[++i];
       if (next === undefined) throw new UsageError(`${flag} needs a value; ${USAGE}`);
@@ -57,34 +74,68 @@ export function parseArgs(argv: readonly string[], cwd = process.env.INIT_CWD ??
     switch (flag) {
       case '--role': {
         const given = value();
-        if (given !== 'server' && given !== 'client') throw new UsageError(`--role is server or client, not "${given}"`);
+        if (given !== 'server' && given !== 'client')
+          throw new UsageError(`--role is server or client, not "${given}"`);
         role = given;
         break;
       }
-      case '--host': host = value(); break;
-      case '--port': port = number('--port', value(), { integer: true }); break;
-      case '--variant': variant = value(); break;
-      case '--delay': delay = number('--delay', value()); break;
-      case '--wait': wait = number('--wait', value(), { min: 0.1 }); break;
-      case '--cwd': folder = resolve(cwd, value()); break;
-      case '--json': json = true; break;
+      case '--host':
+        host = value();
+        break;
+      case '--port':
+        port = number('--port', value(), { integer: true });
+        break;
+      case '--variant':
+        variant = value();
+        break;
+      case '--delay':
+        delay = number('--delay', value());
+        break;
+      case '--wait':
+        wait = number('--wait', value(), { min: 0.1 });
+        break;
+      case '--cwd':
+        folder = resolve(cwd, value());
+        break;
+      case '--json':
+        json = true;
+        break;
       case '-h':
-      case '--help': throw new UsageError(USAGE);
+      case '--help':
+        throw new UsageError(USAGE);
       default:
         if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}; ${USAGE}`);
         if (stepQuery === undefined) stepQuery = arg;
-        else if (separator === -1) { command = head.slice(i); i = head.length; } // npm ate the "--"
+        else if (separator === -1) {
+          command = head.slice(i);
+          i = head.length;
+        } // npm ate the "--"
         else throw new UsageError(`unexpected "${arg}" before "--"; ${USAGE}`);
     }
   }
   if (stepQuery === undefined) throw new UsageError(`which step? ${USAGE}`);
   if (port > 65_535) throw new UsageError(`--port is 0–65535, not ${port}`);
-  if (command.length === 0) throw new UsageError(`no command to check: put it after "--", e.g. npm run check -- 5 -- python3 chat_server_ii_5.py`);
+  if (command.length === 0)
+    throw new UsageError(
+      `no command to check: put it after "--", e.g. npm run check -- 5 -- python3 chat_server_ii_5.py`,
+    );
   const step = findStep(stepQuery);
   const waitMs = wait * 1000;
   return {
     json,
-    options: { step, role, host, port, command, cwd: folder, variant, delay, waitMs, startupMs: 10_000, exitMs: Math.max(5_000, 2 * waitMs) },
+    options: {
+      step,
+      role,
+      host,
+      port,
+      command,
+      cwd: folder,
+      variant,
+      delay,
+      waitMs,
+      startupMs: 10_000,
+      exitMs: Math.max(5_000, 2 * waitMs),
+    },
   };
 }
 

@@ -7,7 +7,9 @@ export class UsageError extends Error {}
 /** Runs a script's main; any error becomes one line on stderr and a non-zero exit, never a stack trace. */
 export function runMain(main: () => Promise<number | void>): void {
   main().then(
-    (code) => { process.exitCode = code ?? 0; },
+    (code) => {
+      process.exitCode = code ?? 0;
+    },
     (error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
       console.error(`error: ${message}`);
@@ -19,7 +21,10 @@ export function runMain(main: () => Promise<number | void>): void {
 export type Colour = Parameters<typeof styleText>[0];
 
 /** Colours only when the stream is a terminal and NO_COLOR is unset, unless forced either way. */
-export function colourer(stream: NodeJS.WriteStream, force?: boolean): (colour: Colour, text: string) => string {
+export function colourer(
+  stream: NodeJS.WriteStream,
+  force?: boolean,
+): (colour: Colour, text: string) => string {
   const enabled = force ?? (stream.isTTY === true && !process.env.NO_COLOR);
   // the decision is taken here: styleText must not check the stream again
   return (colour, text) => (enabled ? styleText(colour, text, { validateStream: false }) : text);

@@ -63,7 +63,10 @@ export async function startFakeWeb(sites: readonly Site[] = DEFAULT_SITES, port 
   const answerLater = (res: ServerResponse, delayMs: number, status: number, body: string): void => {
     const timer = setTimeout(() => {
       timers.delete(timer);
-      res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+      res.writeHead(status, {
+        'content-type': 'text/html; charset=utf-8',
+        'content-length': Buffer.byteLength(body),
+      });
       res.end(body);
     }, delayMs);
     timers.add(timer);
@@ -120,7 +123,8 @@ export async function writeUrlList(urls: readonly string[], name = 'urls.txt'): 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const web = await startFakeWeb(DEFAULT_SITES, Number(process.argv[2] ?? 0));
   console.log(`Faux web sur ${web.origin} (Ctrl+C pour arrêter) :`);
-  for (const [i, site] of web.sites.entries()) console.log(`  ${web.urls[i]}  (${site.latencyMs} ms, ${site.sizeBytes} octets)`);
+  for (const [i, site] of web.sites.entries())
+    console.log(`  ${web.urls[i]}  (${site.latencyMs} ms, ${site.sizeBytes} octets)`);
   const list = await writeUrlList(web.urls);
   console.log(`Liste des URLs : ${list}`);
 }

@@ -12,7 +12,10 @@ export function tsxCommand(file: string, args: readonly string[] = []): [string,
   return [process.execPath, ['--import', TSX_IMPORT, file, ...args]];
 }
 
-export interface Exit { code: number | null; signal: NodeJS.Signals | null }
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
 
 export interface StartOptions extends Pick<SpawnOptions, 'cwd'> {
   env?: NodeJS.ProcessEnv;
@@ -54,7 +57,9 @@ export class Proc {
           for (const line of lines) options.onLine(line.replace(/\r$/, ''), name);
         }
       });
-      this.child[name]!.on('end', () => { if (partial && options.onLine) options.onLine(partial, name); });
+      this.child[name]!.on('end', () => {
+        if (partial && options.onLine) options.onLine(partial, name);
+      });
     }
     this.exited = new Promise<Exit>((resolve) => {
       this.child.on('error', (error) => {
@@ -93,13 +98,23 @@ export class Proc {
   }
 
   /** Resolves with the first match of `pattern` in stdout (or in both streams); rejects on timeout or exit. */
-  async waitFor(pattern: RegExp | string, { timeoutMs = 10_000, stream = 'stdout' as 'stdout' | 'output' } = {}): Promise<RegExpMatchArray> {
+  async waitFor(
+    pattern: RegExp | string,
+    { timeoutMs = 10_000, stream = 'stdout' as 'stdout' | 'output' } = {},
+  ): Promise<RegExpMatchArray> {
     const regex = typeof pattern === 'string' ? new RegExp(escapeRegExp(pattern)) : pattern;
     const text = (): string => (stream === 'stdout' ? this.stdout : this.output);
     let match: RegExpMatchArray | null = null;
-    const settled = await this.watch.wait(() => (match = text().match(regex)) !== null || this.exit !== undefined, timeoutMs);
-    if (!settled) throw new Error(`timed out after ${timeoutMs} ms waiting for ${regex}; it printed:\n${this.output}`);
-    if (match === null) throw new Error(`process exited (${describeExit(this.exit!)}) before printing ${regex}; it printed:\n${this.output}`);
+    const settled = await this.watch.wait(
+      () => (match = text().match(regex)) !== null || this.exit !== undefined,
+      timeoutMs,
+    );
+    if (!settled)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${regex}; it printed:\n${this.output}`);
+    if (match === null)
+      throw new Error(
+        `process exited (${describeExit(this.exit!)}) before printing ${regex}; it printed:\n${this.output}`,
+      );
     return match;
   }
 
@@ -107,7 +122,10 @@ export class Proc {
   async waitExit(timeoutMs = 10_000): Promise<Exit> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`still running after ${timeoutMs} ms; it printed:\n${this.output}`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`still running after ${timeoutMs} ms; it printed:\n${this.output}`)),
+        timeoutMs,
+      );
     });
     try {
       return await Promise.race([this.exited, timeout]);
@@ -136,11 +154,14 @@ export class Proc {
       clearTimeout(timer);
       // what the leader left behind in its group goes too
       if (this.child.pid !== undefined) {
-        try { process.kill(-this.child.pid, 'SIGKILL'); } catch { /* nothing left */ }
+        try {
+          process.kill(-this.child.pid, 'SIGKILL');
+        } catch {
+          /* nothing left */
+        }
       }
     }
   }
-
 }
 
 export function start(command: string, args: readonly string[] = [], options?: StartOptions): Proc {

@@ -54,7 +54,9 @@ async function runStep(step: Step, args: string[]): Promise<number> {
   if (!step.available) throw new UsageError(`step ${step.id} is not yet available`);
   const [first, ...rest] = args;
   if (first !== undefined && !first.startsWith('-')) return runFile(findFile(step, first), rest);
-  const demo = (await import(`./demos/${step.demo.kind}.ts`)) as { default: (step: Step, args: string[]) => Promise<number> };
+  const demo = (await import(`./demos/${step.demo.kind}.ts`)) as {
+    default: (step: Step, args: string[]) => Promise<number>;
+  };
   return demo.default(step, args);
 }
 

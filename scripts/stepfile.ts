@@ -24,7 +24,11 @@ export function compiledStepFile(file: string): string {
     path = join(compiledDir, `${file.replace(/\.ts$/, '')}-${hash}.mjs`);
     if (!existsSync(path)) {
       const { outputText } = ts.transpileModule(source, {
-        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
+        compilerOptions: {
+          module: ts.ModuleKind.ESNext,
+          target: ts.ScriptTarget.ES2022,
+          verbatimModuleSyntax: true,
+        },
         fileName: file,
       });
       mkdirSync(compiledDir, { recursive: true });

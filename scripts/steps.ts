@@ -11,10 +11,22 @@ export const LANGS: readonly Lang[] = ['en', 'fr'];
 
 /** What the demo shows, in a few words, for the docs. */
 type DemoNote = { note: Record<Lang, string> };
-export interface SleepDemo extends DemoNote { kind: 'sleep'; sync: string; async: string }
-export interface WebDemo extends DemoNote { kind: 'web'; single: string[]; multiple: string[]; onlineList: string }
+export interface SleepDemo extends DemoNote {
+  kind: 'sleep';
+  sync: string;
+  async: string;
+}
+export interface WebDemo extends DemoNote {
+  kind: 'web';
+  single: string[];
+  multiple: string[];
+  onlineList: string;
+}
 /** The chat demo's scenario lives in step.json too; its shape is owned by scripts/demos/chat.ts. */
-export interface ChatDemo extends DemoNote { kind: 'chat'; [key: string]: unknown }
+export interface ChatDemo extends DemoNote {
+  kind: 'chat';
+  [key: string]: unknown;
+}
 export type Demo = SleepDemo | WebDemo | ChatDemo;
 
 export interface Step {
@@ -57,7 +69,9 @@ function readStep(stepsDir: string, id: string): Step {
   } catch (error) {
     // which file, as the user would open it: relative to the repository when it is in it
     const shown = relative(ROOT, file);
-    throw new Error(`${shown.startsWith('..') || isAbsolute(shown) ? file : shown}: ${(error as Error).message}`);
+    throw new Error(
+      `${shown.startsWith('..') || isAbsolute(shown) ? file : shown}: ${(error as Error).message}`,
+    );
   }
   const available = meta.files.every((file) => existsSync(join(dir, file)));
   return { ...meta, lineage: meta.lineage ?? {}, number: Number(id.slice(0, 2)), id, dir, available };
@@ -85,12 +99,15 @@ export function filePath(file: string): string {
 /** A program of the step, or one it uses from an earlier step (its roles): `web_sync`, `web_sync.ts` or `server`.
  * Only `.ts` files can be run: a step's data files (`urls.txt`) are not programs. */
 export function findFile(step: Step, query: string): string {
-  const runnable = [...new Set([...step.files, ...Object.values(step.roles ?? {})])].filter((f) => f.endsWith('.ts'));
+  const runnable = [...new Set([...step.files, ...Object.values(step.roles ?? {})])].filter((f) =>
+    f.endsWith('.ts'),
+  );
   const roleFile = step.roles?.[query as 'server' | 'client'];
   const file = roleFile ?? runnable.find((f) => f === query || f === `${query}.ts`);
   if (!file) {
     const choices = [...Object.keys(step.roles ?? {}), ...runnable].join(', ');
-    if (step.files.includes(query)) throw new UsageError(`${step.id}/${query} is not a program to run; choose from ${choices}`);
+    if (step.files.includes(query))
+      throw new UsageError(`${step.id}/${query} is not a program to run; choose from ${choices}`);
     throw new UsageError(`step ${step.id} has no file "${query}"; choose from ${choices}`);
   }
   return filePath(file);

@@ -10,7 +10,10 @@ export interface Transcript {
   note(line: string): void;
 }
 
-export function createTranscript(names: readonly string[], out: NodeJS.WriteStream = process.stdout): Transcript {
+export function createTranscript(
+  names: readonly string[],
+  out: NodeJS.WriteStream = process.stdout,
+): Transcript {
   const colour = colourer(out);
   const width = Math.max(...names.map((n) => n.length), 4);
   const colours = new Map(names.map((name, i) => [name, PALETTE[i % PALETTE.length]!]));

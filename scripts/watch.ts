@@ -27,7 +27,9 @@ export class Watch {
   wait(ready: () => boolean, timeoutMs: number): Promise<boolean> {
     if (ready()) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const check = (): void => { if (ready()) done(true); };
+      const check = (): void => {
+        if (ready()) done(true);
+      };
       const timer = setTimeout(() => done(false), timeoutMs);
       const done = (value: boolean): void => {
         clearTimeout(timer);
@@ -40,6 +42,7 @@ export class Watch {
 
   /** Resolves as soon as `ready()` holds; rejects after `timeoutMs`, naming `what` and showing the end of the text. */
   async until(ready: () => boolean, what: string, timeoutMs: number): Promise<void> {
-    if (!(await this.wait(ready, timeoutMs))) throw new Error(`timed out waiting for ${what}; received:\n${this.text.slice(-2000)}`);
+    if (!(await this.wait(ready, timeoutMs)))
+      throw new Error(`timed out waiting for ${what}; received:\n${this.text.slice(-2000)}`);
   }
 }

@@ -14,35 +14,59 @@ afterEach(stopAll);
 /** A write stream that keeps what is written, with no colours (not a TTY). */
 function sink(): { out: NodeJS.WriteStream; text: () => string } {
   let text = '';
-  const out = { isTTY: false, write: (chunk: string) => { text += chunk; return true; } } as unknown as NodeJS.WriteStream;
+  const out = {
+    isTTY: false,
+    write: (chunk: string) => {
+      text += chunk;
+      return true;
+    },
+  } as unknown as NodeJS.WriteStream;
   return { out, text: () => text };
 }
 
 /** The lines every demo must show, per step, prefixed by who printed them. */
 const SHOWN: Record<number, RegExp[]> = {
-  3: [/^alice +\| Hello 127\.0\.0\.1:\d+$/m, /^server +\| Message received from 127\.0\.0\.1:\d+ : salut tout le monde$/m],
-  4: [/^bob +\| 127\.0\.0\.1:\d+ a dit : salut tout le monde$/m, /^alice +\| 127\.0\.0\.1:\d+ a dit : salut alice !$/m],
-  5: [/^alice +\| Annonce : bob a rejoint la chatroom$/m, /^bob +\| alice a dit : salut bob$/m,
-    /^carol +\| Erreur : le premier message doit être Hello\|<PSEUDO>$/m],
-  6: [/^alice +\| Annonce : bob a quitté la chatroom$/m, /^carol +\| Le serveur a fermé la connexion\.$/m,
-    /\(alice ended: code 0\)/, /\(carol ended: code 0\)/, /\(server ended: code 0\)/],
+  3: [
+    /^alice +\| Hello 127\.0\.0\.1:\d+$/m,
+    /^server +\| Message received from 127\.0\.0\.1:\d+ : salut tout le monde$/m,
+  ],
+  4: [
+    /^bob +\| 127\.0\.0\.1:\d+ a dit : salut tout le monde$/m,
+    /^alice +\| 127\.0\.0\.1:\d+ a dit : salut alice !$/m,
+  ],
+  5: [
+    /^alice +\| Annonce : bob a rejoint la chatroom$/m,
+    /^bob +\| alice a dit : salut bob$/m,
+    /^carol +\| Erreur : le premier message doit être Hello\|<PSEUDO>$/m,
+  ],
+  6: [
+    /^alice +\| Annonce : bob a quitté la chatroom$/m,
+    /^carol +\| Le serveur a fermé la connexion\.$/m,
+    /\(alice ended: code 0\)/,
+    /\(carol ended: code 0\)/,
+    /\(server ended: code 0\)/,
+  ],
 };
 
 describe('the chat demos', () => {
-  it.each([3, 4, 5, 6])('step %i runs its scenario to the end, which ends every process it started', async (n) => {
-    const step = findStep(String(n));
-    const { out, text } = sink();
-    // type-stripped files start ~10× faster than with tsx; the runner test below goes the real way
-    const launch = (path: string, options: StartOptions): Proc => startStepFile(basename(path), options.env, options);
-    const { code, procs, unfinished } = await runChatDemo(step, { out, launch });
-    expect(code, text()).toBe(0);
-    expect(procs.length).toBe(scenarioOf(step).filter((a) => 'start' in a).length);
-    // the scenario itself quits, stops or waits for each one (the demo's final clean-up is for failures and Ctrl+C;
-    // that nothing outlives the runner is checked by the tests below, on the real processes)
-    expect(unfinished).toEqual([]);
-    for (const shown of SHOWN[n]!) expect(text()).toMatch(shown);
-    expect(text()).not.toMatch(/demo failed|Error|at .*\.ts:\d+/);
-  });
+  it.each([3, 4, 5, 6])(
+    'step %i runs its scenario to the end, which ends every process it started',
+    async (n) => {
+      const step = findStep(String(n));
+      const { out, text } = sink();
+      // type-stripped files start ~10× faster than with tsx; the runner test below goes the real way
+      const launch = (path: string, options: StartOptions): Proc =>
+        startStepFile(basename(path), options.env, options);
+      const { code, procs, unfinished } = await runChatDemo(step, { out, launch });
+      expect(code, text()).toBe(0);
+      expect(procs.length).toBe(scenarioOf(step).filter((a) => 'start' in a).length);
+      // the scenario itself quits, stops or waits for each one (the demo's final clean-up is for failures and Ctrl+C;
+      // that nothing outlives the runner is checked by the tests below, on the real processes)
+      expect(unfinished).toEqual([]);
+      for (const shown of SHOWN[n]!) expect(text()).toMatch(shown);
+      expect(text()).not.toMatch(/demo failed|Error|at .*\.ts:\d+/);
+    },
+  );
 
   it('`npm run step 6` (the runner) exits 0 and leaves no process behind', async () => {
     // every process the runner starts inherits this variable: none may still carry it afterwards
@@ -54,18 +78,24 @@ describe('the chat demos', () => {
     if (process.platform === 'linux') expect(processesWith(marker)).toEqual([]);
   });
 
-  it.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('%s (Ctrl+C is SIGINT) during `npm run step 6`: "interrupted", exit %i, no "demo failed", no process left', async (signal, code) => {
-    const marker = `TP6_TEST_MARK_${randomUUID()}`;
-    const runner = startTs(join(ROOT, 'scripts/step.ts'), ['6'], { env: { [marker]: '1' } });
-    await runner.waitFor('▶ bob', { timeoutMs: 30_000 });
-    if (process.platform === 'linux') expect(processesWith(marker).length).toBeGreaterThan(1); // the runner and its children
-    runner.signal(signal); // the runner's group only: its children are in groups of their own
-    const exit = await runner.waitExit(15_000);
-    expect(exit.code, runner.output).toBe(code);
-    expect(runner.stdout.split('\n').filter((line) => line === 'interrupted')).toHaveLength(1);
-    expect(runner.output).not.toMatch(/demo failed|Error|at .*\.ts:\d+/);
-    if (process.platform === 'linux') expect(processesWith(marker)).toEqual([]);
-  });
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)(
+    '%s (Ctrl+C is SIGINT) during `npm run step 6`: "interrupted", exit %i, no "demo failed", no process left',
+    async (signal, code) => {
+      const marker = `TP6_TEST_MARK_${randomUUID()}`;
+      const runner = startTs(join(ROOT, 'scripts/step.ts'), ['6'], { env: { [marker]: '1' } });
+      await runner.waitFor('▶ bob', { timeoutMs: 30_000 });
+      if (process.platform === 'linux') expect(processesWith(marker).length).toBeGreaterThan(1); // the runner and its children
+      runner.signal(signal); // the runner's group only: its children are in groups of their own
+      const exit = await runner.waitExit(15_000);
+      expect(exit.code, runner.output).toBe(code);
+      expect(runner.stdout.split('\n').filter((line) => line === 'interrupted')).toHaveLength(1);
+      expect(runner.output).not.toMatch(/demo failed|Error|at .*\.ts:\d+/);
+      if (process.platform === 'linux') expect(processesWith(marker)).toEqual([]);
+    },
+  );
 });
 
 function processesWith(marker: string): number[] {

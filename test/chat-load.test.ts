@@ -2,7 +2,7 @@
 // once, in order, and nobody gets their own. Raw sockets in the test process, one server process.
 import { afterEach, describe, expect, it } from 'vitest';
 import { stopAll } from '../scripts/proc.ts';
-import { WireClient, connectMany, startChatServer } from '../scripts/chat-wire.ts';
+import { type WireClient, connectMany, startChatServer } from '../scripts/chat-wire.ts';
 
 const CLIENTS = 200;
 const SENDERS = 10;
@@ -26,8 +26,15 @@ describe.each([4, 5, 6])('chat_server_ii_%i under load', (v) => {
 
     // Everyone in the room first: each one's own welcome means the server counted it in.
     await Promise.all(clients.map((client, i) => client.send(pseudos ? `Hello|c${i}\n` : 'Hello\n')));
-    await Promise.all(clients.map((client, i) =>
-      client.waitForLine(pseudos ? `Annonce : c${i} a rejoint la chatroom` : `Hello ${client.address}`, 1, 20_000)));
+    await Promise.all(
+      clients.map((client, i) =>
+        client.waitForLine(
+          pseudos ? `Annonce : c${i} a rejoint la chatroom` : `Hello ${client.address}`,
+          1,
+          20_000,
+        ),
+      ),
+    );
 
     // Relayed messages, counted as they arrive (splitting every text on every chunk would be quadratic).
     const received = clients.map(() => [] as string[]);
@@ -54,8 +61,14 @@ describe.each([4, 5, 6])('chat_server_ii_%i under load', (v) => {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        const short = received.map((r, i) => [i, r.length] as const).filter(([i, n]) => n < (i < SENDERS ? SENDERS - 1 : SENDERS) * MESSAGES);
-        reject(new Error(`messages missing after 20 s for ${short.length} clients, e.g. ${JSON.stringify(short.slice(0, 5))}`));
+        const short = received
+          .map((r, i) => [i, r.length] as const)
+          .filter(([i, n]) => n < (i < SENDERS ? SENDERS - 1 : SENDERS) * MESSAGES);
+        reject(
+          new Error(
+            `messages missing after 20 s for ${short.length} clients, e.g. ${JSON.stringify(short.slice(0, 5))}`,
+          ),
+        );
       }, 20_000);
     });
     await Promise.race([Promise.all(allIn), timeout]).finally(() => clearTimeout(timer));

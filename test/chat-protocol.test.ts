@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import net from 'node:net';
 import { once } from 'node:events';
 import { stopAll, type Proc } from '../scripts/proc.ts';
-import { WireClient, closedPort, startChatServer } from '../scripts/chat-wire.ts';
+import { type WireClient, closedPort, startChatServer } from '../scripts/chat-wire.ts';
 import { startStepFile } from '../scripts/stepfile.ts';
 
 afterEach(async () => {
@@ -30,14 +30,17 @@ async function pair(port: number): Promise<[WireClient, WireClient]> {
 }
 
 describe('every server', () => {
-  it.each(['chat_server_ii_2.ts', 'chat_server_ii_3.ts', 'chat_server_ii_4.ts', 'chat_server_ii_5.ts', 'chat_server_ii_6.ts'])(
-    '%s prints the address it listens on, the real port when asked for port 0',
-    async (file) => {
-      const { proc, port } = await startChatServer(file);
-      expect(port).toBeGreaterThan(0);
-      expect(proc.stdout.split('\n')[0]).toBe(`Serving on 127.0.0.1:${port}`);
-    },
-  );
+  it.each([
+    'chat_server_ii_2.ts',
+    'chat_server_ii_3.ts',
+    'chat_server_ii_4.ts',
+    'chat_server_ii_5.ts',
+    'chat_server_ii_6.ts',
+  ])('%s prints the address it listens on, the real port when asked for port 0', async (file) => {
+    const { proc, port } = await startChatServer(file);
+    expect(port).toBeGreaterThan(0);
+    expect(proc.stdout.split('\n')[0]).toBe(`Serving on 127.0.0.1:${port}`);
+  });
 });
 
 describe('every client, when the server cannot be reached', () => {
@@ -49,7 +52,9 @@ describe('every client, when the server cannot be reached', () => {
       const exit = await client.waitExit();
       expect(exit.code).not.toBe(0);
       expect(client.stdout).toBe('');
-      expect(client.stderr).toBe(`Erreur : impossible de parler au serveur 127.0.0.1:${port} (ECONNREFUSED)\n`);
+      expect(client.stderr).toBe(
+        `Erreur : impossible de parler au serveur 127.0.0.1:${port} (ECONNREFUSED)\n`,
+      );
     },
   );
 });
@@ -79,7 +84,9 @@ describe('03 · II.2 première version', () => {
       const client = startClient('chat_client_ii_2.ts', (silent.address() as net.AddressInfo).port);
       expect((await client.waitExit()).code).toBe(1);
       expect(client.stdout).toBe('');
-      expect(client.stderr).toMatch(/^Erreur : impossible de parler au serveur 127\.0\.0\.1:\d+ \(le serveur a fermé la connexion sans répondre\)\n$/);
+      expect(client.stderr).toMatch(
+        /^Erreur : impossible de parler au serveur 127\.0\.0\.1:\d+ \(le serveur a fermé la connexion sans répondre\)\n$/,
+      );
     } finally {
       silent.close();
     }
@@ -93,7 +100,9 @@ describe('03 · II.3 client asynchrone', () => {
     await client.send('Hello\n');
     await client.waitForLine(`Hello ${client.address}`);
     await client.send('premier\ndeuxième\n');
-    await proc.waitFor(`Message received from ${client.address} : Hello\nMessage received from ${client.address} : premier\nMessage received from ${client.address} : deuxième\n`);
+    await proc.waitFor(
+      `Message received from ${client.address} : Hello\nMessage received from ${client.address} : premier\nMessage received from ${client.address} : deuxième\n`,
+    );
     expect(client.text).toBe(`Hello ${client.address}\n`);
   });
 
@@ -116,7 +125,9 @@ describe('03 · II.3 client asynchrone', () => {
     await client.waitFor(/^Hello 127\.0\.0\.1:(\d+)\n/);
     const address = `127.0.0.1:${client.stdout.match(/:(\d+)/)![1]}`;
     client.write('bonjour\nça va ?\n');
-    await proc.waitFor(`Message received from ${address} : Hello\nMessage received from ${address} : bonjour\nMessage received from ${address} : ça va ?\n`);
+    await proc.waitFor(
+      `Message received from ${address} : Hello\nMessage received from ${address} : bonjour\nMessage received from ${address} : ça va ?\n`,
+    );
     client.endInput();
     expect((await client.waitExit()).code).toBe(0);
     expect(client.stderr).toBe('');
@@ -151,7 +162,10 @@ describe('05 · II.5 pseudos', () => {
   it('the newcomer and everyone else get "Annonce : <PSEUDO> a rejoint la chatroom"; messages become "<PSEUDO> a dit : msg"', async () => {
     const { port } = await startChatServer('chat_server_ii_5.ts');
     const [alice, bob] = await pair(port);
-    expect(alice.lines).toEqual(['Annonce : alice a rejoint la chatroom', 'Annonce : bob a rejoint la chatroom']);
+    expect(alice.lines).toEqual([
+      'Annonce : alice a rejoint la chatroom',
+      'Annonce : bob a rejoint la chatroom',
+    ]);
     expect(bob.lines).toEqual(['Annonce : bob a rejoint la chatroom']);
     await alice.send('salut bob\n');
     await bob.waitForLine('alice a dit : salut bob');
@@ -177,7 +191,7 @@ describe('05 · II.5 pseudos', () => {
     await alice.waitForLine('carol a dit : bonjour');
   });
 
-  it('takes a Hello without end of line (the lab\'s Python client) once the client pauses, then its messages', async () => {
+  it("takes a Hello without end of line (the lab's Python client) once the client pauses, then its messages", async () => {
     const { port } = await startChatServer('chat_server_ii_5.ts');
     const [alice] = await pair(port);
     const it4 = await connect(port);
@@ -211,7 +225,10 @@ describe('05 · II.5 pseudos', () => {
     const bob = await connect(port);
     await bob.send('Hello|bob\n');
     await alice.waitForLine('Annonce : bob a rejoint la chatroom');
-    expect(alice.lines).toEqual(['Annonce : alice a rejoint la chatroom', 'Annonce : bob a rejoint la chatroom']);
+    expect(alice.lines).toEqual([
+      'Annonce : alice a rejoint la chatroom',
+      'Annonce : bob a rejoint la chatroom',
+    ]);
   });
 
   it('the client asks the pseudo first (blank lines asked again), sends exactly Hello|<PSEUDO>, then its lines', async () => {
@@ -268,7 +285,11 @@ describe('06 · II.6 déconnexion', () => {
     await silent.waitForClose();
     await bob.send('fence\n');
     await alice.waitForLine('bob a dit : fence');
-    expect(alice.lines).toEqual(['Annonce : alice a rejoint la chatroom', 'Annonce : bob a rejoint la chatroom', 'bob a dit : fence']);
+    expect(alice.lines).toEqual([
+      'Annonce : alice a rejoint la chatroom',
+      'Annonce : bob a rejoint la chatroom',
+      'bob a dit : fence',
+    ]);
   });
 
   it('stopping the server (SIGTERM) closes every client: each says so and exits 0', async () => {
@@ -311,7 +332,10 @@ describe('06 · II.6 déconnexion', () => {
     server.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     try {
-      const client = startClient('chat_client_ii_6.ts', (server.address() as import('node:net').AddressInfo).port);
+      const client = startClient(
+        'chat_client_ii_6.ts',
+        (server.address() as import('node:net').AddressInfo).port,
+      );
       client.write('eve\n');
       const exit = await client.waitExit();
       expect(exit.code).toBe(1);

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeConnections, connect, track } from './chat-helpers.ts';
 import { stopAll } from '../scripts/proc.ts';
-import { WireClient, connectMany, startChatServer, type ChatServer } from '../scripts/chat-wire.ts';
+import { type WireClient, connectMany, startChatServer, type ChatServer } from '../scripts/chat-wire.ts';
 
 afterEach(async () => {
   closeConnections();
@@ -82,9 +82,15 @@ describe.each(VERSIONS)('chat_server_ii_%i survives', (v) => {
     const server = await startChatServer(file);
     const old = await witness(v, server.port);
     const noisy = await joined(v, server.port, 'noisy');
-    const garbage = Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0x00, 0xa0, 0xa1, 0xe2, 0x28, 0xa1, 0xf0, 0x90, 0x28, 0xbc, 0x0a]);
-    await new Promise<void>((resolve) => noisy.socket.write(Buffer.concat([garbage, garbage, Buffer.from('\n')]), () => resolve()));
-    await server.proc.waitFor(v === 2 ? `from ${noisy.address}` : `Message received from ${noisy.address} : \uFFFD`);
+    const garbage = Buffer.from([
+      0xff, 0xfe, 0xc3, 0x28, 0x00, 0xa0, 0xa1, 0xe2, 0x28, 0xa1, 0xf0, 0x90, 0x28, 0xbc, 0x0a,
+    ]);
+    await new Promise<void>((resolve) =>
+      noisy.socket.write(Buffer.concat([garbage, garbage, Buffer.from('\n')]), () => resolve()),
+    );
+    await server.proc.waitFor(
+      v === 2 ? `from ${noisy.address}` : `Message received from ${noisy.address} : \uFFFD`,
+    );
     await stillServes(v, server, old);
   });
 

@@ -16,14 +16,24 @@ describe('the 06 client in a terminal (tmux)', () => {
     await watcher.send('Hello|watcher\n');
     await watcher.waitForLine('Annonce : watcher a rejoint la chatroom');
 
-    const command = ['env', 'HOST=127.0.0.1', `PORT=${port}`, process.execPath, '--import', TSX_IMPORT, filePath('chat_client_ii_6.ts')];
+    const command = [
+      'env',
+      'HOST=127.0.0.1',
+      `PORT=${port}`,
+      process.execPath,
+      '--import',
+      TSX_IMPORT,
+      filePath('chat_client_ii_6.ts'),
+    ];
     const terminal = openTerminal(command.map(shellWord).join(' '), { cwd: ROOT });
 
     await terminal.waitFor((lines) => lastLine(lines) === 'Pseudo :', 15_000);
     terminal.type('zoe');
     terminal.type('Enter', { literal: false });
     await watcher.waitForLine('Annonce : zoe a rejoint la chatroom', 1, 15_000);
-    await terminal.waitFor((lines) => lines.includes('Annonce : zoe a rejoint la chatroom') && lastLine(lines) === '>');
+    await terminal.waitFor(
+      (lines) => lines.includes('Annonce : zoe a rejoint la chatroom') && lastLine(lines) === '>',
+    );
 
     terminal.type('bonjour à tou');
     await terminal.waitFor((lines) => lastLine(lines) === '> bonjour à tou');

@@ -23,14 +23,26 @@ async function cli(args: string[]): Promise<{ code: number | null; stdout: strin
 
 describe('parseArgs', () => {
   it('reads the step, the options and the command after "--"', () => {
-    const { options, json } = parseArgs(['05', '--role', 'client', '--port=9000', '--json', '--', 'python3', 'c.py', '--port', '1'], '/tmp');
-    expect(options).toMatchObject({ role: 'client', host: '127.0.0.1', port: 9000, command: ['python3', 'c.py', '--port', '1'], cwd: '/tmp' });
+    const { options, json } = parseArgs(
+      ['05', '--role', 'client', '--port=9000', '--json', '--', 'python3', 'c.py', '--port', '1'],
+      '/tmp',
+    );
+    expect(options).toMatchObject({
+      role: 'client',
+      host: '127.0.0.1',
+      port: 9000,
+      command: ['python3', 'c.py', '--port', '1'],
+      cwd: '/tmp',
+    });
     expect(options.step.id).toBe('05-pseudos');
     expect(json).toBe(true);
   });
 
   it('takes the command from the rest when npm ate the "--", and folders relative to where npm was run', () => {
-    const { options } = parseArgs(['05-pseudos', '--cwd', 'rendus/dupont', 'python3', 'chat_server_ii_5.py'], '/home/prof');
+    const { options } = parseArgs(
+      ['05-pseudos', '--cwd', 'rendus/dupont', 'python3', 'chat_server_ii_5.py'],
+      '/home/prof',
+    );
     expect(options.command).toEqual(['python3', 'chat_server_ii_5.py']);
     expect(options.cwd).toBe('/home/prof/rendus/dupont');
     expect(options.port).toBe(8888);
@@ -39,7 +51,9 @@ describe('parseArgs', () => {
 
 describe('bad input: a usage error with one clear line', () => {
   it('says so when npm kept the options for itself (no "--" after "npm run check")', () => {
-    expect(() => assertOptionsReachedUs({ npm_lifecycle_event: 'check', npm_config_role: 'true' })).toThrow(/^npm kept --role for itself: write "npm run check -- <step>/);
+    expect(() => assertOptionsReachedUs({ npm_lifecycle_event: 'check', npm_config_role: 'true' })).toThrow(
+      /^npm kept --role for itself: write "npm run check -- <step>/,
+    );
     expect(() => assertOptionsReachedUs({ npm_lifecycle_event: 'check' })).not.toThrow();
     expect(() => assertOptionsReachedUs({ npm_config_role: 'true' })).not.toThrow(); // not run by npm run check
   });
@@ -68,7 +82,10 @@ describe('bad input: a usage error with one clear line', () => {
 
   it.concurrent.each([
     [['5', '--bogus', '--', 'x'], /^error: unknown option --bogus; usage: npm run check/],
-    [['5', '--port', '0', '--', 'python4-nowhere', 'x.py'], /^error: cannot run "python4-nowhere": command not found$/],
+    [
+      ['5', '--port', '0', '--', 'python4-nowhere', 'x.py'],
+      /^error: cannot run "python4-nowhere": command not found$/,
+    ],
   ])('from the command line: %j exits 2 with one line, no stack trace', async (args, message) => {
     const { code, stdout, stderr } = await cli(args);
     expect(code).toBe(2);
@@ -81,7 +98,14 @@ describe('bad input: a usage error with one clear line', () => {
 
 describe.concurrent('a run', () => {
   it('prints a checklist and the closing line; exit 0 when everything passes', async () => {
-    const { code, stdout } = await cli(['1', '--delay', '0.02', '--', 'python3', join(FIXTURES, 'sleep_and_print.py')]);
+    const { code, stdout } = await cli([
+      '1',
+      '--delay',
+      '0.02',
+      '--',
+      'python3',
+      join(FIXTURES, 'sleep_and_print.py'),
+    ]);
     const lines = stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^Checking step 01-sleep · sync · python3 /);
     expect(lines.slice(1, -1).every((line) => line.startsWith('✓ '))).toBe(true);
@@ -90,7 +114,17 @@ describe.concurrent('a run', () => {
   });
 
   it('--json: the same results for a grading script; exit 1 when something fails', async () => {
-    const { code, stdout } = await cli(['5', '--port', '0', '--wait', '1', '--json', '--', 'python3', join(FIXTURES, 'server_announce_period.py')]);
+    const { code, stdout } = await cli([
+      '5',
+      '--port',
+      '0',
+      '--wait',
+      '1',
+      '--json',
+      '--',
+      'python3',
+      join(FIXTURES, 'server_announce_period.py'),
+    ]);
     expect(code).toBe(1);
     const report = JSON.parse(stdout);
     expect(report).toMatchObject({ step: '05-pseudos', role: 'server', variant: null, passed: 4, failed: 2 });
@@ -111,9 +145,18 @@ describe.concurrent('a run', () => {
     await once(busy, 'listening');
     const { port } = busy.address() as net.AddressInfo;
     try {
-      const { code, stderr } = await cli(['5', '--port', String(port), '--', 'python3', join(FIXTURES, 'chat_server_ii_6.py')]);
+      const { code, stderr } = await cli([
+        '5',
+        '--port',
+        String(port),
+        '--',
+        'python3',
+        join(FIXTURES, 'chat_server_ii_6.py'),
+      ]);
       expect(code).toBe(2);
-      expect(stderr).toContain(`error: something already listens on 127.0.0.1:${port} (a server left running?); stop it or pass --port`);
+      expect(stderr).toContain(
+        `error: something already listens on 127.0.0.1:${port} (a server left running?); stop it or pass --port`,
+      );
     } finally {
       busy.close();
     }
@@ -121,16 +164,21 @@ describe.concurrent('a run', () => {
 
   it('Ctrl+C stops the program under test too', async () => {
     const marker = `tp6-check-marker-${process.pid}-${Date.now()}`;
-    const running = (): boolean => readdirSync('/proc').some((pid) => {
-      if (!/^\d+$/.test(pid)) return false;
-      try {
-        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-        return cmdline.includes(marker) && !cmdline.includes('check.ts'); // the program, not the checker
-      } catch {
-        return false;
-      }
-    });
-    const checker = startTs(CHECK, ['5', '--port', '0', '--', 'python3', '-c', 'import time; time.sleep(60)', marker], { cwd: ROOT });
+    const running = (): boolean =>
+      readdirSync('/proc').some((pid) => {
+        if (!/^\d+$/.test(pid)) return false;
+        try {
+          const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+          return cmdline.includes(marker) && !cmdline.includes('check.ts'); // the program, not the checker
+        } catch {
+          return false;
+        }
+      });
+    const checker = startTs(
+      CHECK,
+      ['5', '--port', '0', '--', 'python3', '-c', 'import time; time.sleep(60)', marker],
+      { cwd: ROOT },
+    );
     for (let i = 0; !running(); i++) {
       expect(i, 'the program never started').toBeLessThan(200);
       await new Promise((resolve) => setTimeout(resolve, 50)); // polling /proc: there is no event to wait on

@@ -17,10 +17,32 @@ export function typescript(path: string): string[] {
   return [command, ...args];
 }
 
-export interface RunOptions { role?: Role; variant?: string; waitMs?: number; exitMs?: number; delay?: number }
+export interface RunOptions {
+  role?: Role;
+  variant?: string;
+  waitMs?: number;
+  exitMs?: number;
+  delay?: number;
+}
 
-export function check(step: string, command: string[], { role, variant, waitMs = 1_000, exitMs = 2_000, delay = 0.1 }: RunOptions = {}): Promise<CheckReport> {
-  return runCheck({ step: findStep(step), role, host: '127.0.0.1', port: 0, command, cwd: ROOT, variant, delay, waitMs, startupMs: 20_000, exitMs });
+export function check(
+  step: string,
+  command: string[],
+  { role, variant, waitMs = 1_000, exitMs = 2_000, delay = 0.1 }: RunOptions = {},
+): Promise<CheckReport> {
+  return runCheck({
+    step: findStep(step),
+    role,
+    host: '127.0.0.1',
+    port: 0,
+    command,
+    cwd: ROOT,
+    variant,
+    delay,
+    waitMs,
+    startupMs: 20_000,
+    exitMs,
+  });
 }
 
 /** The ids of the checks that did not pass, with how they failed, e.g. `server.no-echo:fail`. */
@@ -30,5 +52,11 @@ export function failures(report: CheckReport): string[] {
 
 /** A readable dump for a failed expectation. */
 export function dump(report: CheckReport): string {
-  return JSON.stringify(report.checks.filter((c) => c.status !== 'pass'), null, 1) + `\nstdout: ${report.program?.stdout}\nstderr: ${report.program?.stderr}`;
+  return (
+    JSON.stringify(
+      report.checks.filter((c) => c.status !== 'pass'),
+      null,
+      1,
+    ) + `\nstdout: ${report.program?.stdout}\nstderr: ${report.program?.stderr}`
+  );
 }

@@ -25,18 +25,37 @@ describe('findMessage', () => {
   });
 
   it('accepts a message glued to another one the scenario knows', () => {
-    expect(findMessage(chunks(`${JOIN}alice a dit : salut`), JOIN, ['alice a dit : salut']).kind).toBe('exact');
+    expect(findMessage(chunks(`${JOIN}alice a dit : salut`), JOIN, ['alice a dit : salut']).kind).toBe(
+      'exact',
+    );
   });
 
   it('reports a trailing period, another case, a timestamp or extra text as a near miss', () => {
-    expect(findMessage(chunks(`${JOIN}.`), JOIN)).toEqual({ kind: 'near', seen: `${JOIN}.`, why: 'trailing "."' });
-    expect(findMessage(chunks(JOIN.toLowerCase()), JOIN)).toMatchObject({ kind: 'near', why: 'different case' });
-    expect(findMessage(chunks(`[12:04] ${JOIN}\n`), JOIN)).toMatchObject({ kind: 'near', seen: `[12:04] ${JOIN}`, why: 'timestamp prefix "[12:04] "' });
-    expect(findMessage(chunks(`>>> ${JOIN} <<<`), JOIN)).toMatchObject({ kind: 'near', why: 'extra text around it' });
+    expect(findMessage(chunks(`${JOIN}.`), JOIN)).toEqual({
+      kind: 'near',
+      seen: `${JOIN}.`,
+      why: 'trailing "."',
+    });
+    expect(findMessage(chunks(JOIN.toLowerCase()), JOIN)).toMatchObject({
+      kind: 'near',
+      why: 'different case',
+    });
+    expect(findMessage(chunks(`[12:04] ${JOIN}\n`), JOIN)).toMatchObject({
+      kind: 'near',
+      seen: `[12:04] ${JOIN}`,
+      why: 'timestamp prefix "[12:04] "',
+    });
+    expect(findMessage(chunks(`>>> ${JOIN} <<<`), JOIN)).toMatchObject({
+      kind: 'near',
+      why: 'extra text around it',
+    });
   });
 
   it('reports anything else as missing, with everything that was seen', () => {
-    expect(findMessage(chunks('Annonce : bob a rejoint le chat'), JOIN)).toEqual({ kind: 'missing', seen: 'Annonce : bob a rejoint le chat' });
+    expect(findMessage(chunks('Annonce : bob a rejoint le chat'), JOIN)).toEqual({
+      kind: 'missing',
+      seen: 'Annonce : bob a rejoint le chat',
+    });
     expect(findMessage(chunks(''), JOIN)).toEqual({ kind: 'missing', seen: '' });
   });
 });
@@ -44,9 +63,18 @@ describe('findMessage', () => {
 describe('compareMessage (one whole message a client sent)', () => {
   it('is strict, a trailing newline accepted only when asked and noted', () => {
     expect(compareMessage('Hello|alice', 'Hello|alice')).toEqual({ kind: 'exact' });
-    expect(compareMessage('Hello|alice', 'Hello|alice\n')).toMatchObject({ kind: 'near', why: 'trailing newline "\\n"' });
-    expect(compareMessage('Hello|alice', 'Hello|alice\n', { allowTrailingNewline: true })).toMatchObject({ kind: 'exact', note: expect.stringContaining('accepted') });
-    expect(compareMessage('Hello|alice', 'Hello|alice.')).toMatchObject({ kind: 'near', why: 'trailing "."' });
+    expect(compareMessage('Hello|alice', 'Hello|alice\n')).toMatchObject({
+      kind: 'near',
+      why: 'trailing newline "\\n"',
+    });
+    expect(compareMessage('Hello|alice', 'Hello|alice\n', { allowTrailingNewline: true })).toMatchObject({
+      kind: 'exact',
+      note: expect.stringContaining('accepted'),
+    });
+    expect(compareMessage('Hello|alice', 'Hello|alice.')).toMatchObject({
+      kind: 'near',
+      why: 'trailing "."',
+    });
     expect(compareMessage('Hello|alice', 'Hello alice')).toEqual({ kind: 'missing', seen: 'Hello alice' });
   });
 });

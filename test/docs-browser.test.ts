@@ -11,8 +11,16 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildAll, writeFiles } from '../scripts/docs/build.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 export const SCREENSHOTS = join(tmpdir(), 'tp6-docs-screenshots');
 // On a developer's machine without Debian's chromium the test is skipped; in CI (.ci/run installs it) it must run.
 const RUN = existsSync(CHROMIUM) || Boolean(process.env.CI);
@@ -24,7 +32,10 @@ beforeAll(async () => {
   if (!RUN) return;
   dir = mkdtempSync(join(tmpdir(), 'docs-site-'));
   mkdirSync(SCREENSHOTS, { recursive: true });
-  const [files, launched] = await Promise.all([buildAll(), chromium.launch({ executablePath: CHROMIUM, args: ARGS })]);
+  const [files, launched] = await Promise.all([
+    buildAll(),
+    chromium.launch({ executablePath: CHROMIUM, args: ARGS }),
+  ]);
   writeFiles(files, dir);
   browser = launched;
 });
@@ -37,12 +48,19 @@ afterAll(async () => {
 const url = (path: string) => pathToFileURL(join(dir, 'docs', path)).href;
 
 /** A page that records console errors, page errors and any request that is not a local file. */
-async function open(path: string, viewport = { width: 1200, height: 900 }): Promise<{ page: Page; problems: string[] }> {
+async function open(
+  path: string,
+  viewport = { width: 1200, height: 900 },
+): Promise<{ page: Page; problems: string[] }> {
   const page = await browser.newPage({ viewport });
   const problems: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+  });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('request', (r) => { if (!r.url().startsWith('file:')) problems.push(`request: ${r.url()}`); });
+  page.on('request', (r) => {
+    if (!r.url().startsWith('file:')) problems.push(`request: ${r.url()}`);
+  });
   page.on('requestfailed', (r) => problems.push(`failed: ${r.url()}`));
   await page.goto(url(path));
   return { page, problems };
@@ -85,8 +103,9 @@ describe.skipIf(!RUN)('the site in Chromium', () => {
     expect(ag).toBeGreaterThan(ab!);
     expect(rr).toBeGreaterThan(rg!);
     expect(rr).toBeGreaterThan(rb!);
-    const tokenColours = await page.locator('.diff-view.unified tr.add td.src span').evaluateAll(
-      (spans) => new Set(spans.map((s) => getComputedStyle(s).color)).size);
+    const tokenColours = await page
+      .locator('.diff-view.unified tr.add td.src span')
+      .evaluateAll((spans) => new Set(spans.map((s) => getComputedStyle(s).color)).size);
     expect(tokenColours).toBeGreaterThan(2);
     await page.screenshot({ path: join(SCREENSHOTS, 'step-unified.png') });
 

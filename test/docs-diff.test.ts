@@ -19,7 +19,12 @@ describe('npm run diff', () => {
   it('takes steps as 5, 05 or 05-pseudos, and one step means "against the step before"', () => {
     for (const args of [['4', '5'], ['04', '05-pseudos'], ['5'], ['05']]) {
       const o = options(args);
-      expect([o.from.id, o.to.id, o.stat, o.colour]).toEqual(['04-chat-fonctionnel', '05-pseudos', false, undefined]);
+      expect([o.from.id, o.to.id, o.stat, o.colour]).toEqual([
+        '04-chat-fonctionnel',
+        '05-pseudos',
+        false,
+        undefined,
+      ]);
     }
     expect(options(['3', '4', '--stat', '--no-color'])).toMatchObject({ stat: true, colour: false });
     expect(options(['3', '4', '--color'])).toMatchObject({ colour: true });
@@ -35,8 +40,12 @@ describe('npm run diff', () => {
     const { from, to } = options(['4', '5']);
     const plain = renderUnified(from, to, false);
     // Step 05's client descends from step 03's (step 04 still ran it).
-    expect(plain).toContain('--- steps/04-chat-fonctionnel/chat_server_ii_4.ts\n+++ steps/05-pseudos/chat_server_ii_5.ts\n@@ -');
-    expect(plain).toContain('--- steps/03-premiere-version/chat_client_ii_3.ts\n+++ steps/05-pseudos/chat_client_ii_5.ts\n@@ -');
+    expect(plain).toContain(
+      '--- steps/04-chat-fonctionnel/chat_server_ii_4.ts\n+++ steps/05-pseudos/chat_server_ii_5.ts\n@@ -',
+    );
+    expect(plain).toContain(
+      '--- steps/03-premiere-version/chat_client_ii_3.ts\n+++ steps/05-pseudos/chat_client_ii_5.ts\n@@ -',
+    );
     expect(plain).toMatch(/^\+.*Hello\|/m);
     expect(plain).not.toContain(ESC);
     const added = (plain.match(/^\+(?!\+\+ )/gm) ?? []).length;
@@ -45,7 +54,9 @@ describe('npm run diff', () => {
     expect(stat).toMatch(/^ chat_server_ii_4\.ts → chat_server_ii_5\.ts \| +\d+ \+*-*$/m);
     expect(stat).toMatch(/^ chat_client_ii_3\.ts → chat_client_ii_5\.ts \| +\d+ \+*-*$/m);
     expect(stat).toContain(` 2 files changed, ${added} insertions(+), ${removed} deletions(-)`);
-    expect(renderStat(to, from, false)).toContain(` 2 files changed, ${removed} insertions(+), ${added} deletions(-)`);
+    expect(renderStat(to, from, false)).toContain(
+      ` 2 files changed, ${removed} insertions(+), ${added} deletions(-)`,
+    );
 
     const three = options(['3', '4']);
     const coloured = renderUnified(three.from, three.to, true);

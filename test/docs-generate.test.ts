@@ -15,7 +15,8 @@ import { findStep } from '../scripts/steps.ts';
 import { idsOf, isExternal, linksOf, resolveHref, runScript } from './docs-helpers.ts';
 
 let files: Map<string, string>;
-const site = () => new Map([...files].filter(([p]) => p.startsWith('docs/')).map(([p, t]) => [p.slice(5), t]));
+const site = () =>
+  new Map([...files].filter(([p]) => p.startsWith('docs/')).map(([p, t]) => [p.slice(5), t]));
 
 beforeAll(async () => {
   files = await buildAll();
@@ -29,24 +30,30 @@ describe('diffs', () => {
     const d = diffTexts('old.ts', OLD, 'new.ts', NEW);
     expect(d.added).toBe(3);
     expect(d.removed).toBe(2);
-    expect(diffMarkdown(d)).toBe([
-      '```diff',
-      '@@ -1,4 +1,5 @@',
-      ' const a = 1;',
-      '-const b = 2;',
-      '+const b = 20;',
-      ' const c = 3;',
-      '-console.log(a, b, c);',
-      '+const d = 4;',
-      '+console.log(a, b, c, d);',
-      '```',
-    ].join('\n'));
+    expect(diffMarkdown(d)).toBe(
+      [
+        '```diff',
+        '@@ -1,4 +1,5 @@',
+        ' const a = 1;',
+        '-const b = 2;',
+        '+const b = 20;',
+        ' const c = 3;',
+        '-console.log(a, b, c);',
+        '+const d = 4;',
+        '+console.log(a, b, c, d);',
+        '```',
+      ].join('\n'),
+    );
   });
 
   it('renders added and removed lines highlighted, in both views', async () => {
     const hl = await getHighlighter();
     const d = diffTexts('old.ts', OLD, 'new.ts', NEW);
-    const html = diffHtml(d, { oldLines: highlightLines(hl, OLD, 'typescript'), newLines: highlightLines(hl, NEW, 'typescript') }, 'old.ts → new.ts');
+    const html = diffHtml(
+      d,
+      { oldLines: highlightLines(hl, OLD, 'typescript'), newLines: highlightLines(hl, NEW, 'typescript') },
+      'old.ts → new.ts',
+    );
     const unified = html.slice(0, html.indexOf('diff-view split'));
     expect(unified.match(/<tr class="add">/g)).toHaveLength(3);
     expect(unified.match(/<tr class="del">/g)).toHaveLength(2);
@@ -67,15 +74,23 @@ describe('diffs', () => {
     expect(p34.pairs).toEqual([{ oldName: 'chat_server_ii_3.ts', newName: 'chat_server_ii_4.ts' }]);
     expect(p34.unchanged).toEqual(['chat_client_ii_3.ts']);
     expect(p34.onlyInOld).toEqual([]);
-    expect(pairSteps(findStep('3'), findStep('5')).pairs[0]).toEqual({ oldName: 'chat_server_ii_3.ts', newName: 'chat_server_ii_5.ts' });
+    expect(pairSteps(findStep('3'), findStep('5')).pairs[0]).toEqual({
+      oldName: 'chat_server_ii_3.ts',
+      newName: 'chat_server_ii_5.ts',
+    });
   });
 
-  it("each README diff block matches the two files it names", () => {
+  it('each README diff block matches the two files it names', () => {
     for (const step of loadSteps()) {
       const readme = files.get(`steps/${step.id}/README.md`)!;
-      for (const m of readme.matchAll(/#### `([^`]+)` → `([^`]+)`\n\n[^\n]*\n\n```diff\n([\s\S]*?)\n```\n/g)) {
+      for (const m of readme.matchAll(
+        /#### `([^`]+)` → `([^`]+)`\n\n[^\n]*\n\n```diff\n([\s\S]*?)\n```\n/g,
+      )) {
         const [, from, to, body] = m;
-        const oldText = readFileSync(join(ROOT, 'steps', loadSteps().find((s) => s.files.includes(from!))!.id, from!), 'utf8');
+        const oldText = readFileSync(
+          join(ROOT, 'steps', loadSteps().find((s) => s.files.includes(from!))!.id, from!),
+          'utf8',
+        );
         const newText = readFileSync(join(ROOT, 'steps', step.id, to!), 'utf8');
         for (const line of body!.split('\n')) {
           if (line.startsWith('+')) expect(newText.split('\n')).toContain(line.slice(1));
@@ -105,7 +120,8 @@ describe('pages', () => {
       expect(pageEn).toContain(`class="lang-switch" href="fr/${step.id}.html"`);
       expect(pageFr).toContain(`class="lang-switch" href="../${step.id}.html"`);
     }
-    for (const lang of LANGS) expect(files.has(lang === 'en' ? 'docs/index.html' : `docs/${lang}/index.html`)).toBe(true);
+    for (const lang of LANGS)
+      expect(files.has(lang === 'en' ? 'docs/index.html' : `docs/${lang}/index.html`)).toBe(true);
   });
 
   it('every internal link and anchor of the site resolves', () => {
@@ -120,14 +136,15 @@ describe('pages', () => {
         const { path, hash } = resolveHref(page, link.value);
         checked++;
         if (!pages.has(path)) broken.push(`${page}: ${link.value} (no ${path})`);
-        else if (hash && !ids.get(path)?.has(hash)) broken.push(`${page}: ${link.value} (no #${hash} in ${path})`);
+        else if (hash && !ids.get(path)?.has(hash))
+          broken.push(`${page}: ${link.value} (no #${hash} in ${path})`);
       }
     }
     expect(broken).toEqual([]);
     expect(checked).toBeGreaterThan(100);
   });
 
-  it("every relative link of the READMEs points to a file of the repository or a generated one", () => {
+  it('every relative link of the READMEs points to a file of the repository or a generated one', () => {
     const broken: string[] = [];
     for (const [path, text] of files) {
       if (!path.endsWith('.md')) continue;
@@ -145,7 +162,8 @@ describe('pages', () => {
     for (const [page, text] of site()) {
       if (page.endsWith('.html')) {
         for (const link of linksOf(text)) {
-          if (link.tag !== 'a') expect(isExternal(link.value), `${page}: <${link.tag} ${link.attr}="${link.value}">`).toBe(false);
+          if (link.tag !== 'a')
+            expect(isExternal(link.value), `${page}: <${link.tag} ${link.attr}="${link.value}">`).toBe(false);
         }
         expect(text).not.toMatch(/<(img|iframe|video|audio|source|object|embed)\b/);
         expect(text).not.toMatch(/style="[^"]*url\(/);
@@ -171,7 +189,11 @@ describe('freshness', () => {
       writeFileSync(join(dir, 'steps/05-pseudos/README.fr.md'), 'edited by hand\n');
       rmSync(join(dir, 'docs/fr/index.html'));
       writeFileSync(join(dir, 'docs/old-page.html'), '<p>old</p>');
-      expect(staleFiles(files, dir)).toEqual(['docs/fr/index.html', 'docs/old-page.html', 'steps/05-pseudos/README.fr.md']);
+      expect(staleFiles(files, dir)).toEqual([
+        'docs/fr/index.html',
+        'docs/old-page.html',
+        'steps/05-pseudos/README.fr.md',
+      ]);
       writeFiles(files, dir);
       expect(staleFiles(files, dir)).toEqual([]);
       expect(existsSync(join(dir, 'docs/old-page.html'))).toBe(false);
@@ -183,7 +205,9 @@ describe('freshness', () => {
   it('`npm run docs -- --check` exits 1 and names the stale files', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'docs-check-'));
     const errors: string[] = [];
-    const spy = vi.spyOn(console, 'error').mockImplementation((line: string) => { errors.push(line); });
+    const spy = vi.spyOn(console, 'error').mockImplementation((line: string) => {
+      errors.push(line);
+    });
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     try {
       writeFiles(files, dir);
@@ -203,12 +227,16 @@ describe('freshness', () => {
     // A copy of the repository's sources with one file and one lesson removed, node_modules shared.
     const dir = mkdtempSync(join(tmpdir(), 'docs-copy-'));
     try {
-      for (const name of ['scripts', 'steps', 'docs-src', 'package.json']) cpSync(join(ROOT, name), join(dir, name), { recursive: true });
+      for (const name of ['scripts', 'steps', 'docs-src', 'package.json'])
+        cpSync(join(ROOT, name), join(dir, name), { recursive: true });
       symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
       rmSync(join(dir, 'steps/06-deconnexion/chat_client_ii_6.ts'));
       rmSync(join(dir, 'steps/06-deconnexion/lesson.fr.md'), { force: true });
       // The optional teachers' page, in English only: the French page falls back to it.
-      writeFileSync(join(dir, 'docs-src/teachers.en.md'), '# For teachers\n\nSee [step 5](../steps/05-pseudos/README.md#how-to-run).\n');
+      writeFileSync(
+        join(dir, 'docs-src/teachers.en.md'),
+        '# For teachers\n\nSee [step 5](../steps/05-pseudos/README.md#how-to-run).\n',
+      );
       rmSync(join(dir, 'docs-src/teachers.fr.md'), { force: true });
       const out = join(dir, 'out');
       const generated = await runScript(join(dir, 'scripts/docs.ts'), ['--out', out], { cwd: dir });
@@ -219,12 +247,24 @@ describe('freshness', () => {
       expect(readme).toContain("Le cours de cette étape n'est pas encore écrit.");
       expect(readFileSync(join(out, 'docs/index.html'), 'utf8')).toContain('not yet available');
       for (const teachers of ['docs/teachers.html', 'docs/fr/teachers.html']) {
-        expect(readFileSync(join(out, teachers), 'utf8')).toContain('<a href="05-pseudos.html#how-to-run">step 5</a>');
+        expect(readFileSync(join(out, teachers), 'utf8')).toContain(
+          '<a href="05-pseudos.html#how-to-run">step 5</a>',
+        );
       }
-      expect(readFileSync(join(out, 'docs/fr/index.html'), 'utf8')).toContain('<a href="teachers.html">Pour les enseignants');
+      expect(readFileSync(join(out, 'docs/fr/index.html'), 'utf8')).toContain(
+        '<a href="teachers.html">Pour les enseignants',
+      );
       // Only what depends on the removed files differs from the full build made by this process.
-      const expected = ['docs/06-deconnexion.html', 'docs/fr/06-deconnexion.html', 'docs/fr/index.html', 'docs/index.html',
-        'docs/fr/teachers.html', 'docs/teachers.html', 'steps/06-deconnexion/README.fr.md', 'steps/06-deconnexion/README.md'];
+      const expected = [
+        'docs/06-deconnexion.html',
+        'docs/fr/06-deconnexion.html',
+        'docs/fr/index.html',
+        'docs/index.html',
+        'docs/fr/teachers.html',
+        'docs/teachers.html',
+        'steps/06-deconnexion/README.fr.md',
+        'steps/06-deconnexion/README.md',
+      ];
       const stale = staleFiles(files, out);
       expect(stale.filter((f) => !expected.includes(f))).toEqual([]);
       expect(stale).toEqual(expect.arrayContaining(expected.filter((f) => !f.includes('teachers'))));

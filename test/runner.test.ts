@@ -12,19 +12,29 @@ const RUNNER = join(ROOT, 'scripts/step.ts');
 const runner = (args: string[], env: NodeJS.ProcessEnv = {}) => startTs(RUNNER, args, { cwd: ROOT, env });
 
 let web: FakeWeb;
-beforeAll(async () => { web = await startFakeWeb(); });
+beforeAll(async () => {
+  web = await startFakeWeb();
+});
 afterAll(() => web.close());
 
 describe('step metadata', () => {
   it('knows the six steps of the lab, in order, each with its files', () => {
     const steps = loadSteps();
-    expect(steps.map((s) => s.id)).toEqual(['01-sleep', '02-web', '03-premiere-version', '04-chat-fonctionnel', '05-pseudos', '06-deconnexion']);
+    expect(steps.map((s) => s.id)).toEqual([
+      '01-sleep',
+      '02-web',
+      '03-premiere-version',
+      '04-chat-fonctionnel',
+      '05-pseudos',
+      '06-deconnexion',
+    ]);
     for (const step of steps) {
       expect(step.files.length).toBeGreaterThan(0);
       expect(step.title.en && step.title.fr && step.section).toBeTruthy();
       for (const [file, predecessors] of Object.entries(step.lineage)) {
         expect(step.files).toContain(file);
-        for (const predecessor of predecessors) expect(steps.some((s) => s.files.includes(predecessor))).toBe(true);
+        for (const predecessor of predecessors)
+          expect(steps.some((s) => s.files.includes(predecessor))).toBe(true);
       }
     }
   });
@@ -38,26 +48,43 @@ describe('step metadata', () => {
     expect(() => findStep(query)).toThrow(/steps are 01-sleep, 02-web, .*06-deconnexion/);
   });
 
-  it('finds a file with or without .ts, and a chat step\'s server and client', () => {
+  it("finds a file with or without .ts, and a chat step's server and client", () => {
     expect(findFile(findStep('2'), 'web_sync')).toBe(join(ROOT, 'steps/02-web/web_sync.ts'));
     expect(findFile(findStep('2'), 'web_sync.ts')).toBe(join(ROOT, 'steps/02-web/web_sync.ts'));
-    expect(findFile(findStep('4'), 'client')).toBe(join(ROOT, 'steps/03-premiere-version/chat_client_ii_3.ts'));
-    expect(() => findFile(findStep('1'), 'nope')).toThrow(/choose from sleep_and_print\.ts, sleep_and_print_async\.ts/);
+    expect(findFile(findStep('4'), 'client')).toBe(
+      join(ROOT, 'steps/03-premiere-version/chat_client_ii_3.ts'),
+    );
+    expect(() => findFile(findStep('1'), 'nope')).toThrow(
+      /choose from sleep_and_print\.ts, sleep_and_print_async\.ts/,
+    );
     expect(() => findFile(findStep('2'), 'urls.txt')).toThrow(UsageError);
-    expect(() => findFile(findStep('4'), 'nope')).toThrow(/choose from server, client, chat_server_ii_4\.ts, chat_client_ii_3\.ts$/);
+    expect(() => findFile(findStep('4'), 'nope')).toThrow(
+      /choose from server, client, chat_server_ii_4\.ts, chat_client_ii_3\.ts$/,
+    );
   });
 
   it('an invalid step.json: the error names the file', () => {
     const dir = tempDir();
     mkdirSync(join(dir, '07-bonus'));
     writeFileSync(join(dir, '07-bonus/step.json'), '{ "title": ');
-    expect(() => loadSteps(dir)).toThrow(new RegExp(`^${escapeRegExp(join(dir, '07-bonus/step.json'))}: .*JSON`));
+    expect(() => loadSteps(dir)).toThrow(
+      new RegExp(`^${escapeRegExp(join(dir, '07-bonus/step.json'))}: .*JSON`),
+    );
   });
 
   it('marks a step whose files are not written yet as not available', () => {
     const dir = tempDir();
     mkdirSync(join(dir, '07-bonus'));
-    writeFileSync(join(dir, '07-bonus/step.json'), JSON.stringify({ title: { en: 'Bonus', fr: 'Bonus' }, section: 'III', files: ['bonus.ts'], lineage: {}, demo: { kind: 'chat' } }));
+    writeFileSync(
+      join(dir, '07-bonus/step.json'),
+      JSON.stringify({
+        title: { en: 'Bonus', fr: 'Bonus' },
+        section: 'III',
+        files: ['bonus.ts'],
+        lineage: {},
+        demo: { kind: 'chat' },
+      }),
+    );
     expect(loadSteps(dir)).toMatchObject([{ id: '07-bonus', number: 7, available: false }]);
     writeFileSync(join(dir, '07-bonus/bonus.ts'), '');
     expect(loadSteps(dir)[0]!.available).toBe(true);
@@ -74,19 +101,35 @@ describe.concurrent('npm run step', () => {
   });
 
   it('an unknown step: one line naming the steps, exit 2', async () => {
-    await expectOneLineError(runner(['9']), 2, /^error: unknown step "9"; steps are 01-sleep, .*06-deconnexion$/);
+    await expectOneLineError(
+      runner(['9']),
+      2,
+      /^error: unknown step "9"; steps are 01-sleep, .*06-deconnexion$/,
+    );
   });
 
   it('an unknown file: one line naming the files, exit 2', async () => {
-    await expectOneLineError(runner(['02-web', 'web_nope']), 2, /^error: step 02-web has no file "web_nope"; choose from web_sync\.ts, web_async\.ts, web_sync_multiple\.ts, web_async_multiple\.ts$/);
+    await expectOneLineError(
+      runner(['02-web', 'web_nope']),
+      2,
+      /^error: step 02-web has no file "web_nope"; choose from web_sync\.ts, web_async\.ts, web_sync_multiple\.ts, web_async_multiple\.ts$/,
+    );
   });
 
   it('a data file of the step is not a program: one line naming the files, exit 2', async () => {
-    await expectOneLineError(runner(['2', 'urls.txt']), 2, /^error: 02-web\/urls\.txt is not a program to run; choose from web_sync\.ts, web_async\.ts, web_sync_multiple\.ts, web_async_multiple\.ts$/);
+    await expectOneLineError(
+      runner(['2', 'urls.txt']),
+      2,
+      /^error: 02-web\/urls\.txt is not a program to run; choose from web_sync\.ts, web_async\.ts, web_sync_multiple\.ts, web_async_multiple\.ts$/,
+    );
   });
 
   it('an unknown demo option: one line, exit 2', async () => {
-    await expectOneLineError(runner(['2', '--bogus']), 2, /^error: Unknown option '--bogus'.*step 2 takes only --online/);
+    await expectOneLineError(
+      runner(['2', '--bogus']),
+      2,
+      /^error: Unknown option '--bogus'.*step 2 takes only --online/,
+    );
   });
 
   it('runs one file of a step with its arguments', async () => {
@@ -149,13 +192,19 @@ describe.concurrent('npm run step', () => {
   });
 
   it('works through npm, the way the README says', async () => {
-    const run = start('npm', ['run', '--silent', 'step', '1', 'sleep_and_print_async'], { cwd: ROOT, env: { DELAY: '0' } });
+    const run = start('npm', ['run', '--silent', 'step', '1', 'sleep_and_print_async'], {
+      cwd: ROOT,
+      env: { DELAY: '0' },
+    });
     expect((await run.waitExit(20_000)).code, run.output).toBe(0);
     expect(run.stdout.trim().split('\n')).toHaveLength(20);
   });
 
   it('on a terminal, lets the user pick a step', async () => {
-    const terminal = openTerminal(`DELAY=0 ${process.execPath} --import tsx ${RUNNER}; echo "runner exited $?"; sleep 60`, { cwd: ROOT });
+    const terminal = openTerminal(
+      `DELAY=0 ${process.execPath} --import tsx ${RUNNER}; echo "runner exited $?"; sleep 60`,
+      { cwd: ROOT },
+    );
     await terminal.waitFor('Which step? (number, Enter to quit)');
     terminal.type('1');
     terminal.type('Enter', { literal: false });

@@ -37,7 +37,10 @@ describe('step 01 · sleep', () => {
     expect(sync.seconds / async.seconds).toBeGreaterThan(1.4);
   });
 
-  it.each([['sleep_and_print', SYNC], ['sleep_and_print_async', ASYNC]])('%s refuses a DELAY that is not a number of seconds', async (_, file) => {
+  it.each([
+    ['sleep_and_print', SYNC],
+    ['sleep_and_print_async', ASYNC],
+  ])('%s refuses a DELAY that is not a number of seconds', async (_, file) => {
     await expectOneLineError(startStepFile(file, { DELAY: 'abc' }), 2, /^Erreur : DELAY doit être un nombre/);
   });
 });

@@ -24,13 +24,24 @@ export function shellWord(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-export function openTerminal(command: string, { cwd, width = 120, height = 30 }: { cwd: string; width?: number; height?: number }): Terminal {
+export function openTerminal(
+  command: string,
+  { cwd, width = 120, height = 30 }: { cwd: string; width?: number; height?: number },
+): Terminal {
   const socket = `tp6-${process.pid}-${sockets.length}-${Date.now()}`;
   sockets.push(socket);
-  const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8', env: { ...process.env, LANG: 'C.UTF-8' } });
+  const tmux = (...args: string[]): string =>
+    execFileSync('tmux', ['-L', socket, ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, LANG: 'C.UTF-8' },
+    });
   tmux('new-session', '-d', '-s', 'main', '-x', String(width), '-y', String(height), '-c', cwd, command);
   const screen = (): string => tmux('capture-pane', '-p', '-t', 'main');
-  const linesOf = (text: string): string[] => text.split('\n').map((line) => line.trimEnd()).filter((line) => line !== '');
+  const linesOf = (text: string): string[] =>
+    text
+      .split('\n')
+      .map((line) => line.trimEnd())
+      .filter((line) => line !== '');
   return {
     type(keys, { literal = true } = {}) {
       tmux('send-keys', '-t', 'main', ...(literal ? ['-l', keys] : [keys]));
@@ -46,7 +57,12 @@ export function openTerminal(command: string, { cwd, width = 120, height = 30 }:
         } catch {
           // the session ended: the last screen is gone with it
         }
-        const shown = typeof pattern === 'function' ? pattern(linesOf(text)) : typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text);
+        const shown =
+          typeof pattern === 'function'
+            ? pattern(linesOf(text))
+            : typeof pattern === 'string'
+              ? text.includes(pattern)
+              : pattern.test(text);
         if (shown) return text;
         if (Date.now() > deadline) throw new Error(`terminal never showed ${pattern}; screen:\n${text}`);
         await new Promise((resolve) => setTimeout(resolve, 50));

@@ -29,6 +29,8 @@ describe('Watch', () => {
     const watch = new Watch();
     watch.append('bonjour\n');
     expect(await watch.wait(() => false, 5)).toBe(false);
-    await expect(watch.until(() => false, 'the answer', 5)).rejects.toThrow(/^timed out waiting for the answer; received:\nbonjour\n$/);
+    await expect(watch.until(() => false, 'the answer', 5)).rejects.toThrow(
+      /^timed out waiting for the answer; received:\nbonjour\n$/,
+    );
   });
 });

@@ -18,14 +18,15 @@ export const CLIENT_CHECKS: Record<string, string> = {
 };
 
 export function clientCheckIds(step: number, variant: string | null): string[] {
-  if (variant === 'ii_2') return ['client.connects', 'client.hello', 'client.prints', 'client.exits-after-answer'];
+  if (variant === 'ii_2')
+    return ['client.connects', 'client.hello', 'client.prints', 'client.exits-after-answer'];
   if (step <= 4) return ['client.connects', 'client.sends-lines', 'client.prints'];
   const ids = ['client.connects', 'client.hello-pseudo', 'client.prints', 'client.sends-lines'];
   return step >= 6 ? [...ids, 'client.exit-message', 'client.exits'] : ids;
 }
 
 export async function checkClient(ctx: Context): Promise<void> {
-  const { host, port, command, cwd, startupMs, waitMs, exitMs } = ctx.options;
+  const { host, port, command, cwd, startupMs } = ctx.options;
   const step = ctx.options.step.number;
   const ids = clientCheckIds(step, ctx.variant);
   const title = (id: string): string => CLIENT_CHECKS[id]!;
@@ -41,15 +42,27 @@ export async function checkClient(ctx: Context): Promise<void> {
   const connection = listener.accept(startupMs, proc.exited);
   if (step >= 5) {
     // a person types the pseudo when asked: at the prompt, or once connected, or after a moment of silence
-    await Promise.race([connection, proc.waitFor(/\S/, { timeoutMs: 1_500, stream: 'output' }).catch(() => undefined)]);
+    await Promise.race([
+      connection,
+      proc.waitFor(/\S/, { timeoutMs: 1_500, stream: 'output' }).catch(() => undefined),
+    ]);
     proc.write('alice\n');
   }
   const peer = await connection;
   assertStarted(proc, command);
   if (!peer) {
-    const why = proc.exit ? `the client exited (${proc.exit.signal ?? `code ${proc.exit.code}`}) without connecting` : `no connection within ${(startupMs / 1000).toFixed(0)} s`;
-    list.fail('client.connects', title('client.connects'), `a connection to ${ctx.address}`, proc.output, why);
-    for (const id of ids.slice(1)) list.fail(id, title(id), undefined, undefined, 'not run: the client never connected');
+    const why = proc.exit
+      ? `the client exited (${proc.exit.signal ?? `code ${proc.exit.code}`}) without connecting`
+      : `no connection within ${(startupMs / 1000).toFixed(0)} s`;
+    list.fail(
+      'client.connects',
+      title('client.connects'),
+      `a connection to ${ctx.address}`,
+      proc.output,
+      why,
+    );
+    for (const id of ids.slice(1))
+      list.fail(id, title(id), undefined, undefined, 'not run: the client never connected');
     return;
   }
   list.pass('client.connects', title('client.connects'));
@@ -61,7 +74,11 @@ export async function checkClient(ctx: Context): Promise<void> {
 
 class ClientScenario {
   private readonly wait: number;
-  constructor(private readonly ctx: Context, private readonly proc: Proc, private readonly peer: Peer) {
+  constructor(
+    private readonly ctx: Context,
+    private readonly proc: Proc,
+    private readonly peer: Peer,
+  ) {
     this.wait = ctx.options.waitMs;
   }
 
@@ -86,7 +103,10 @@ class ClientScenario {
   private async typed(line: string): Promise<Received> {
     const mark = this.peer.mark();
     this.proc.write(`${line}\n`);
-    await this.peer.until(() => this.peer.since(mark).text.includes(line) || this.peer.closed || this.proc.exit !== undefined, this.wait);
+    await this.peer.until(
+      () => this.peer.since(mark).text.includes(line) || this.peer.closed || this.proc.exit !== undefined,
+      this.wait,
+    );
     return this.peer.since(mark);
   }
 
@@ -103,7 +123,8 @@ class ClientScenario {
   private async printsAll(messages: string[]): Promise<void> {
     for (const message of messages) {
       const seen = await this.showsOnScreen(message);
-      if (seen.kind !== 'exact') return void this.ctx.list.observe('client.prints', this.title('client.prints'), message, seen);
+      if (seen.kind !== 'exact')
+        return void this.ctx.list.observe('client.prints', this.title('client.prints'), message, seen);
     }
     this.ctx.list.pass('client.prints', this.title('client.prints'));
   }
@@ -112,10 +133,21 @@ class ClientScenario {
   async once(): Promise<void> {
     const { list } = this.ctx;
     await this.peer.until(() => /hello/i.test(this.peer.text) || this.peer.closed, this.wait);
-    list.compare('client.hello', this.title('client.hello'), 'Hello', this.peer.text, { allowTrailingNewline: true });
-    await this.printsAll([`Hello ${this.peer.socket.remoteAddress?.replace(/^::ffff:/, '')}:${this.peer.socket.remotePort}`]);
+    list.compare('client.hello', this.title('client.hello'), 'Hello', this.peer.text, {
+      allowTrailingNewline: true,
+    });
+    await this.printsAll([
+      `Hello ${this.peer.socket.remoteAddress?.replace(/^::ffff:/, '')}:${this.peer.socket.remotePort}`,
+    ]);
     const exited = await this.proc.waitExit(this.ctx.options.exitMs).catch(() => undefined);
-    list.check('client.exits-after-answer', this.title('client.exits-after-answer'), exited !== undefined, 'the client exits', 'still running', exited ? undefined : `still running ${(this.ctx.options.exitMs / 1000).toFixed(0)} s after the answer`);
+    list.check(
+      'client.exits-after-answer',
+      this.title('client.exits-after-answer'),
+      exited !== undefined,
+      'the client exits',
+      'still running',
+      exited ? undefined : `still running ${(this.ctx.options.exitMs / 1000).toFixed(0)} s after the answer`,
+    );
   }
 
   /** chat_client_ii_3 (steps 03 and 04): typed lines go out, whatever comes in is shown. */
@@ -125,7 +157,11 @@ class ClientScenario {
     for (const line of lines) received.push(await this.typed(line));
     this.sendsLines(lines, received);
     const me = `${this.peer.socket.remoteAddress?.replace(/^::ffff:/, '')}:${this.peer.socket.remotePort}`;
-    await this.printsAll(step === 3 ? [`Hello ${me}`, 'Hello 127.0.0.1:40000'] : ['127.0.0.1:40000 a dit : coucou', '127.0.0.1:40001 a dit : re']);
+    await this.printsAll(
+      step === 3
+        ? [`Hello ${me}`, 'Hello 127.0.0.1:40000']
+        : ['127.0.0.1:40000 a dit : coucou', '127.0.0.1:40001 a dit : re'],
+    );
   }
 
   /** chat_client_ii_5 / ii_6: the pseudo first, then the loops; (06) the end when the server leaves. */
@@ -135,9 +171,18 @@ class ClientScenario {
     const announcement = 'Annonce : alice a rejoint la chatroom';
     const printedAnnouncement = await this.showsOnScreen(announcement);
     // everything the client sent before the user typed anything: its first message, whole
-    list.compare('client.hello-pseudo', this.title('client.hello-pseudo'), 'Hello|alice', this.peer.text, { allowTrailingNewline: true });
-    const relay = await (printedAnnouncement.kind === 'exact' ? this.showsOnScreen('bob a dit : coucou') : Promise.resolve(printedAnnouncement));
-    list.observe('client.prints', this.title('client.prints'), printedAnnouncement.kind === 'exact' ? 'bob a dit : coucou' : announcement, relay);
+    list.compare('client.hello-pseudo', this.title('client.hello-pseudo'), 'Hello|alice', this.peer.text, {
+      allowTrailingNewline: true,
+    });
+    const relay = await (printedAnnouncement.kind === 'exact'
+      ? this.showsOnScreen('bob a dit : coucou')
+      : Promise.resolve(printedAnnouncement));
+    list.observe(
+      'client.prints',
+      this.title('client.prints'),
+      printedAnnouncement.kind === 'exact' ? 'bob a dit : coucou' : announcement,
+      relay,
+    );
     const lines = ['bonjour', 'ça va ?'];
     const received = [];
     for (const line of lines) received.push(await this.typed(line));
@@ -149,8 +194,29 @@ class ClientScenario {
     const exit = await this.proc.waitExit(this.ctx.options.exitMs).catch(() => undefined);
     const after = this.proc.output.slice(from);
     const trace = /Traceback|\n\s+at |Error:/.test(after);
-    list.check('client.exit-message', this.title('client.exit-message'), after.trim() !== '' && !trace, 'a message (any text, no stack trace)', after, trace ? 'a stack trace is not a message for the user' : undefined);
-    if (!exit) list.fail('client.exits', this.title('client.exits'), 'the client exits', 'still running', `still running ${(this.ctx.options.exitMs / 1000).toFixed(0)} s after the server closed`);
-    else list.check('client.exits', this.title('client.exits'), exit.code === 0, 'exit code 0', exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`);
+    list.check(
+      'client.exit-message',
+      this.title('client.exit-message'),
+      after.trim() !== '' && !trace,
+      'a message (any text, no stack trace)',
+      after,
+      trace ? 'a stack trace is not a message for the user' : undefined,
+    );
+    if (!exit)
+      list.fail(
+        'client.exits',
+        this.title('client.exits'),
+        'the client exits',
+        'still running',
+        `still running ${(this.ctx.options.exitMs / 1000).toFixed(0)} s after the server closed`,
+      );
+    else
+      list.check(
+        'client.exits',
+        this.title('client.exits'),
+        exit.code === 0,
+        'exit code 0',
+        exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`,
+      );
   }
 }

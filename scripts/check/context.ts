@@ -39,7 +39,10 @@ export class Context {
   program: Proc | undefined;
   address: string | null = null;
 
-  constructor(readonly options: CheckOptions, readonly variant: string | null) {}
+  constructor(
+    readonly options: CheckOptions,
+    readonly variant: string | null,
+  ) {}
 
   track<T extends Peer>(peer: T): T {
     this.peers.push(peer);

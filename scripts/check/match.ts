@@ -14,7 +14,8 @@ export interface Received {
 }
 
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
-const TIMESTAMP = /^\s*(?:\[\s*)?(?:\d{4}-\d{2}-\d{2}[T ])?\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s*\])?\s*[-:|>]?\s*/;
+const TIMESTAMP =
+  /^\s*(?:\[\s*)?(?:\d{4}-\d{2}-\d{2}[T ])?\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s*\])?\s*[-:|>]?\s*/;
 const TRAILING_PUNCTUATION = /[\s.!;,:]+$/;
 
 export function stripAnsi(text: string): string {
@@ -22,7 +23,12 @@ export function stripAnsi(text: string): string {
 }
 
 function normalise(text: string): string {
-  return stripAnsi(text).replace(TIMESTAMP, '').replace(TRAILING_PUNCTUATION, '').replace(/\s+/g, ' ').trim().toLowerCase();
+  return stripAnsi(text)
+    .replace(TIMESTAMP, '')
+    .replace(TRAILING_PUNCTUATION, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
 }
 
 /** Why `seen` is not exactly `expected` although it is close: "trailing \".\"", "different case", … */
@@ -47,7 +53,11 @@ export function explainNearMiss(expected: string, seen: string): string {
   const expectedCore = expected.replace(/[\s.!;,:]+$/, '');
   if (core !== expectedCore) {
     if (core.toLowerCase() === expectedCore.toLowerCase()) reasons.push('different case');
-    else if (core.replace(/\s+/g, ' ').trim().toLowerCase() === expectedCore.replace(/\s+/g, ' ').trim().toLowerCase()) reasons.push('different spacing');
+    else if (
+      core.replace(/\s+/g, ' ').trim().toLowerCase() ===
+      expectedCore.replace(/\s+/g, ' ').trim().toLowerCase()
+    )
+      reasons.push('different spacing');
     else if (normalise(core).includes(normalise(expectedCore))) reasons.push('extra text around it');
     else reasons.push('different text');
   }
@@ -55,18 +65,28 @@ export function explainNearMiss(expected: string, seen: string): string {
 }
 
 /** Is `seen` (one whole message) exactly `expected`, a near miss of it, or something else? */
-export function compareMessage(expected: string, seen: string, { allowTrailingNewline = false } = {}): Observation {
+export function compareMessage(
+  expected: string,
+  seen: string,
+  { allowTrailingNewline = false } = {},
+): Observation {
   const candidate = allowTrailingNewline ? seen.replace(/\r?\n$/, '') : seen;
-  if (candidate === expected) return candidate === seen ? { kind: 'exact' } : { kind: 'exact', note: `followed by ${JSON.stringify(seen.slice(expected.length))}, accepted` };
+  if (candidate === expected)
+    return candidate === seen
+      ? { kind: 'exact' }
+      : { kind: 'exact', note: `followed by ${JSON.stringify(seen.slice(expected.length))}, accepted` };
   const a = normalise(candidate);
   const b = normalise(expected);
-  if (b !== '' && (a === b || a.includes(b))) return { kind: 'near', seen, why: explainNearMiss(expected, candidate) };
+  if (b !== '' && (a === b || a.includes(b)))
+    return { kind: 'near', seen, why: explainNearMiss(expected, candidate) };
   return { kind: 'missing', seen };
 }
 
 /** The pieces of a stream: split at line ends and at chunk boundaries, empty pieces left out. */
 export function pieces(received: Received): string[] {
-  const cuts = [...received.boundaries].filter((i) => i > 0 && i < received.text.length).sort((x, y) => x - y);
+  const cuts = [...received.boundaries]
+    .filter((i) => i > 0 && i < received.text.length)
+    .sort((x, y) => x - y);
   const chunks: string[] = [];
   let from = 0;
   for (const cut of cuts) {
@@ -74,20 +94,35 @@ export function pieces(received: Received): string[] {
     from = cut;
   }
   chunks.push(received.text.slice(from));
-  return chunks.flatMap((chunk) => chunk.split('\n')).map((piece) => piece.replace(/\r$/, '')).filter((piece) => piece.trim() !== '');
+  return chunks
+    .flatMap((chunk) => chunk.split('\n'))
+    .map((piece) => piece.replace(/\r$/, ''))
+    .filter((piece) => piece.trim() !== '');
 }
 
 /**
  * Looks for `expected` as a whole message in a stream without framing: it may arrive in any chunks, be
  * followed by a newline or not, and be glued to another message the scenario knows (`known`).
  */
-export function findMessage(received: Received, expected: string, known: readonly string[] = []): Observation {
+export function findMessage(
+  received: Received,
+  expected: string,
+  known: readonly string[] = [],
+): Observation {
   const { text, boundaries } = received;
   const others = known.filter((k) => k !== '' && k !== expected);
   const startsOk = (i: number): boolean =>
-    i === 0 || text[i - 1] === '\n' || text[i - 1] === '\r' || boundaries.has(i) || others.some((k) => i >= k.length && text.startsWith(k, i - k.length));
+    i === 0 ||
+    text[i - 1] === '\n' ||
+    text[i - 1] === '\r' ||
+    boundaries.has(i) ||
+    others.some((k) => i >= k.length && text.startsWith(k, i - k.length));
   const endsOk = (i: number): boolean =>
-    i === text.length || text[i] === '\n' || text[i] === '\r' || boundaries.has(i) || others.some((k) => text.startsWith(k, i));
+    i === text.length ||
+    text[i] === '\n' ||
+    text[i] === '\r' ||
+    boundaries.has(i) ||
+    others.some((k) => text.startsWith(k, i));
   for (let at = text.indexOf(expected); at !== -1; at = text.indexOf(expected, at + 1)) {
     if (startsOk(at) && endsOk(at + expected.length)) return { kind: 'exact' };
   }

@@ -43,7 +43,13 @@ export class Checklist {
     this.results.push({ id, title, status: 'pass', ...(note ? { note } : {}) });
   }
 
-  fail(id: string, title: string, expected: string | undefined, seen: string | undefined, note?: string): void {
+  fail(
+    id: string,
+    title: string,
+    expected: string | undefined,
+    seen: string | undefined,
+    note?: string,
+  ): void {
     this.results.push({ id, title, status: 'fail', expected, seen, ...(note ? { note } : {}) });
   }
 
@@ -52,7 +58,13 @@ export class Checklist {
   }
 
   /** Records one observation of an expected message. */
-  observe(id: string, title: string, expected: string, observation: Observation, missingNote?: string): boolean {
+  observe(
+    id: string,
+    title: string,
+    expected: string,
+    observation: Observation,
+    missingNote?: string,
+  ): boolean {
     if (observation.kind === 'exact') this.pass(id, title, observation.note);
     else if (observation.kind === 'near') this.near(id, title, expected, observation.seen, observation.why);
     else this.fail(id, title, expected, observation.seen, missingNote);
@@ -67,7 +79,13 @@ export class Checklist {
   }
 
   /** Compares one whole message (what a client sent), near misses included. */
-  compare(id: string, title: string, expected: string, seen: string | undefined, options?: { allowTrailingNewline?: boolean }): boolean {
+  compare(
+    id: string,
+    title: string,
+    expected: string,
+    seen: string | undefined,
+    options?: { allowTrailingNewline?: boolean },
+  ): boolean {
     if (seen === undefined) return this.check(id, title, false, expected, '', 'nothing was received');
     const observation = compareMessage(expected, seen, options);
     return this.observe(id, title, expected, observation);
@@ -87,23 +105,35 @@ type Paint = (colour: 'green' | 'red' | 'yellow' | 'dim' | 'bold', text: string)
 
 export function renderText(report: CheckReport, paint: Paint = (_, text) => text): string {
   const lines: string[] = [];
-  const head = [`step ${report.step}`, report.role, report.variant, report.address, report.command.join(' ')].filter(Boolean).join(' · ');
+  const head = [`step ${report.step}`, report.role, report.variant, report.address, report.command.join(' ')]
+    .filter(Boolean)
+    .join(' · ');
   lines.push(paint('bold', `Checking ${head}`));
   for (const check of report.checks) {
     if (check.status === 'pass') {
-      lines.push(`${paint('green', '✓')} ${check.title}${check.note ? paint('dim', ` (${check.note})`) : ''}`);
+      lines.push(
+        `${paint('green', '✓')} ${check.title}${check.note ? paint('dim', ` (${check.note})`) : ''}`,
+      );
       continue;
     }
     const near = check.status === 'near-miss';
     lines.push(`${paint('red', '✗')} ${check.title}${near ? paint('yellow', ' — near miss') : ''}`);
     if (check.expected !== undefined) lines.push(`    expected: ${JSON.stringify(check.expected)}`);
-    if (check.seen !== undefined) lines.push(`    seen:     ${check.seen === '' ? '(nothing)' : quote(check.seen)}`);
+    if (check.seen !== undefined)
+      lines.push(`    seen:     ${check.seen === '' ? '(nothing)' : quote(check.seen)}`);
     if (check.note) lines.push(`    ${near ? 'differs by' : 'note'}: ${check.note}`);
   }
   const program = report.program;
   if (program && report.failed > 0) {
-    const tail = (text: string): string => text.trimEnd().split('\n').filter((line) => line.trim() !== '').slice(-6).join('\n      ');
-    if (program.stderr.trim()) lines.push(paint('dim', `  the program's stderr ended with:\n      ${tail(program.stderr)}`));
+    const tail = (text: string): string =>
+      text
+        .trimEnd()
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .slice(-6)
+        .join('\n      ');
+    if (program.stderr.trim())
+      lines.push(paint('dim', `  the program's stderr ended with:\n      ${tail(program.stderr)}`));
     if (program.exit) lines.push(paint('dim', `  the program ${program.exit}`));
   }
   lines.push(paint(report.failed === 0 ? 'green' : 'red', closingLine(report)));

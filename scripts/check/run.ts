@@ -27,7 +27,8 @@ export function inferVariant(step: number, command: readonly string[], given?: s
     return null;
   }
   if (given) {
-    if (!choices.includes(given)) throw new UsageError(`--variant for step ${step} is one of ${choices.join(', ')}, not "${given}"`);
+    if (!choices.includes(given))
+      throw new UsageError(`--variant for step ${step} is one of ${choices.join(', ')}, not "${given}"`);
     return given;
   }
   const words = command.join(' ').toLowerCase();
@@ -40,13 +41,18 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const step = options.step;
   const chat = step.roles !== undefined;
   if (!chat && options.role) throw new UsageError(`step ${step.id} has no roles; drop --role`);
-  const role = chat ? options.role ?? 'server' : undefined;
+  const role = chat ? (options.role ?? 'server') : undefined;
   const variant = inferVariant(step.number, options.command, options.variant);
-  if (options.command.length === 0) throw new UsageError('no command to check: put it after "--", e.g. npm run check -- 5 -- python3 chat_server_ii_5.py');
+  if (options.command.length === 0)
+    throw new UsageError(
+      'no command to check: put it after "--", e.g. npm run check -- 5 -- python3 chat_server_ii_5.py',
+    );
   let port = options.port;
   if (chat && port === 0) port = await freePort(options.host);
   else if (role === 'server' && (await isListening(options.host, port))) {
-    throw new UsageError(`something already listens on ${options.host}:${port} (a server left running?); stop it or pass --port`);
+    throw new UsageError(
+      `something already listens on ${options.host}:${port} (a server left running?); stop it or pass --port`,
+    );
   }
   const ctx = new Context({ ...options, port, role }, variant);
   if (chat) ctx.address = `${options.host}:${port}`;
@@ -72,6 +78,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     address: ctx.address,
     command: options.command,
     checks: ctx.list.results,
-    program: program ? { command: options.command, exit, stdout: program.stdout, stderr: program.stderr } : null,
+    program: program
+      ? { command: options.command, exit, stdout: program.stdout, stderr: program.stderr }
+      : null,
   });
 }

@@ -25,15 +25,37 @@ export const SERVER_CHECKS: Record<string, string> = {
   'server.still-serving': 'a new client can still join after those departures',
 };
 
-const CHAT_05 = ['server.join-self', 'server.join-all', 'server.relay-pseudo', 'server.no-echo', 'server.bad-hello'];
+const CHAT_05 = [
+  'server.join-self',
+  'server.join-all',
+  'server.relay-pseudo',
+  'server.no-echo',
+  'server.bad-hello',
+];
 
 /** The checks of each step, in order; step 03 without the log line for the ii_2 server. */
 export function serverCheckIds(step: number, variant: string | null): string[] {
   switch (step) {
-    case 3: return ['server.listens', 'server.hello', 'server.several', ...(variant === 'ii_2' ? [] : ['server.received-log'])];
-    case 4: return ['server.listens', 'server.relay', 'server.relay-all', 'server.no-echo'];
-    case 5: return ['server.listens', ...CHAT_05];
-    default: return ['server.listens', ...CHAT_05, 'server.leave-close', 'server.leave-reset', 'server.still-serving', 'server.others-unaffected'];
+    case 3:
+      return [
+        'server.listens',
+        'server.hello',
+        'server.several',
+        ...(variant === 'ii_2' ? [] : ['server.received-log']),
+      ];
+    case 4:
+      return ['server.listens', 'server.relay', 'server.relay-all', 'server.no-echo'];
+    case 5:
+      return ['server.listens', ...CHAT_05];
+    default:
+      return [
+        'server.listens',
+        ...CHAT_05,
+        'server.leave-close',
+        'server.leave-reset',
+        'server.still-serving',
+        'server.others-unaffected',
+      ];
   }
 }
 
@@ -50,8 +72,15 @@ export async function checkServer(ctx: Context): Promise<void> {
   const probe = await waitListening(proc, host, port, startupMs);
   assertStarted(proc, command);
   if (typeof probe === 'string') {
-    ctx.list.fail('server.listens', SERVER_CHECKS['server.listens']!, `a server on ${host}:${port}`, proc.output, probe);
-    for (const id of ids.slice(1)) ctx.list.fail(id, SERVER_CHECKS[id]!, undefined, undefined, 'not run: the server never listened');
+    ctx.list.fail(
+      'server.listens',
+      SERVER_CHECKS['server.listens']!,
+      `a server on ${host}:${port}`,
+      proc.output,
+      probe,
+    );
+    for (const id of ids.slice(1))
+      ctx.list.fail(id, SERVER_CHECKS[id]!, undefined, undefined, 'not run: the server never listened');
     return;
   }
   ctx.track(probe); // kept open and silent until the end
@@ -64,7 +93,10 @@ export async function checkServer(ctx: Context): Promise<void> {
 
 class Scenario {
   private readonly wait: number;
-  constructor(private readonly ctx: Context, private readonly proc: Proc) {
+  constructor(
+    private readonly ctx: Context,
+    private readonly proc: Proc,
+  ) {
     this.wait = ctx.options.waitMs;
   }
 
@@ -106,7 +138,12 @@ class Scenario {
       list.fail('server.hello', this.title('server.hello'), 'a connection', '', this.lastError);
     } else {
       a.send('Hello');
-      list.observe('server.hello', this.title('server.hello'), `Hello ${a.localAddress}`, await this.expect(a, `Hello ${a.localAddress}`));
+      list.observe(
+        'server.hello',
+        this.title('server.hello'),
+        `Hello ${a.localAddress}`,
+        await this.expect(a, `Hello ${a.localAddress}`),
+      );
     }
     const b = await this.connect();
     if (!b) {
@@ -115,17 +152,34 @@ class Scenario {
       b.send('Hello');
       const seen = await this.expect(b, `Hello ${b.localAddress}`);
       const stillThere = a !== undefined && (!a.closed || this.ctx.variant === 'ii_2'); // ii_2 may hang up after its answer
-      if (seen.kind === 'exact' && !stillThere) list.fail('server.several', this.title('server.several'), 'the first client still connected', '', `the first client's connection was closed (${a?.closeReason ?? 'never opened'})`);
+      if (seen.kind === 'exact' && !stillThere)
+        list.fail(
+          'server.several',
+          this.title('server.several'),
+          'the first client still connected',
+          '',
+          `the first client's connection was closed (${a?.closeReason ?? 'never opened'})`,
+        );
       else list.observe('server.several', this.title('server.several'), `Hello ${b.localAddress}`, seen);
     }
     if (this.ctx.variant === 'ii_2') return;
     if (!a || !b) return this.notRun('server.received-log', 'the server refused a connection');
     const first = await this.expectPrinted(`Message received from ${a.localAddress} : Hello`);
     if (first.kind !== 'exact') {
-      list.observe('server.received-log', this.title('server.received-log'), `Message received from ${a.localAddress} : Hello`, first.kind === 'near' ? first : { kind: 'missing', seen: this.proc.stdout });
+      list.observe(
+        'server.received-log',
+        this.title('server.received-log'),
+        `Message received from ${a.localAddress} : Hello`,
+        first.kind === 'near' ? first : { kind: 'missing', seen: this.proc.stdout },
+      );
       return;
     }
-    list.observe('server.received-log', this.title('server.received-log'), `Message received from ${b.localAddress} : Hello`, await this.expectPrinted(`Message received from ${b.localAddress} : Hello`));
+    list.observe(
+      'server.received-log',
+      this.title('server.received-log'),
+      `Message received from ${b.localAddress} : Hello`,
+      await this.expectPrinted(`Message received from ${b.localAddress} : Hello`),
+    );
   }
 
   async step04(): Promise<void> {
@@ -136,14 +190,17 @@ class Scenario {
     for (let i = 0; i < 3; i++) {
       const peer = await this.connect();
       if (!peer) {
-        for (const id of ['server.relay', 'server.relay-all', 'server.no-echo']) list.fail(id, this.title(id), 'three connections', '', this.lastError);
+        for (const id of ['server.relay', 'server.relay-all', 'server.no-echo'])
+          list.fail(id, this.title(id), 'three connections', '', this.lastError);
         return;
       }
       peer.send('Hello');
       // wait until the clients already there saw it: then the server registered the newcomer
       // (once a relay did not come in the lab's form, waiting for the next ones would only take time)
       if (relaysSeen) {
-        const seen = await Promise.all(peers.map((other) => this.expect(other, said(peer.localAddress, 'Hello'))));
+        const seen = await Promise.all(
+          peers.map((other) => this.expect(other, said(peer.localAddress, 'Hello'))),
+        );
         relaysSeen = seen.every((observation) => observation.kind === 'exact');
       }
       peers.push(peer);
@@ -153,7 +210,10 @@ class Scenario {
     const marks = peers.map((peer) => peer.mark());
     a.send(message);
     const expected = said(a.localAddress, message);
-    const [toB, toC] = await Promise.all([this.expect(b, expected, marks[1]), this.expect(c, expected, marks[2])]);
+    const [toB, toC] = await Promise.all([
+      this.expect(b, expected, marks[1]),
+      this.expect(c, expected, marks[2]),
+    ]);
     list.observe('server.relay', this.title('server.relay'), expected, toB);
     list.observe('server.relay-all', this.title('server.relay-all'), expected, toC);
     // a barrier: if the server ever sent A its own message, it did before it relays B's answer to A
@@ -164,16 +224,33 @@ class Scenario {
 
   private noEcho(peer: Peer, own: string, from: number): void {
     const echo = findMessage(peer.since(from), own, this.ctx.known);
-    this.ctx.list.check('server.no-echo', this.title('server.no-echo'), echo.kind === 'missing', `nothing like ${JSON.stringify(own)} sent back to its sender`, echo.kind === 'missing' ? undefined : peer.since(from).text);
+    this.ctx.list.check(
+      'server.no-echo',
+      this.title('server.no-echo'),
+      echo.kind === 'missing',
+      `nothing like ${JSON.stringify(own)} sent back to its sender`,
+      echo.kind === 'missing' ? undefined : peer.since(from).text,
+    );
   }
 
   /** A client that says Hello|pseudo and waits for its announcement. */
-  private async join(pseudo: string, others: (Peer | undefined)[] = []): Promise<{ peer: Peer | undefined; self: Observation; toOthers: Observation[] }> {
+  private async join(
+    pseudo: string,
+    others: (Peer | undefined)[] = [],
+  ): Promise<{ peer: Peer | undefined; self: Observation; toOthers: Observation[] }> {
     const peer = await this.connect();
     const marks = others.map((other) => other?.mark() ?? 0);
-    if (!peer) return { peer, self: { kind: 'missing', seen: '' }, toOthers: others.map(() => ({ kind: 'missing', seen: '' })) };
+    if (!peer)
+      return {
+        peer,
+        self: { kind: 'missing', seen: '' },
+        toOthers: others.map(() => ({ kind: 'missing', seen: '' })),
+      };
     peer.send(`Hello|${pseudo}`);
-    const [self, ...toOthers] = await Promise.all([this.expect(peer, joined(pseudo)), ...others.map((other, i) => this.expect(other, joined(pseudo), marks[i]))]);
+    const [self, ...toOthers] = await Promise.all([
+      this.expect(peer, joined(pseudo)),
+      ...others.map((other, i) => this.expect(other, joined(pseudo), marks[i])),
+    ]);
     return { peer, self: self!, toOthers };
   }
 
@@ -184,11 +261,13 @@ class Scenario {
     const a = alice.peer;
     const b = bob.peer;
     if (!a || !b) {
-      for (const id of serverCheckIds(step, null).slice(1)) list.fail(id, this.title(id), 'two connections', '', this.lastError);
+      for (const id of serverCheckIds(step, null).slice(1))
+        list.fail(id, this.title(id), 'two connections', '', this.lastError);
       return;
     }
     // the newcomer sees its own announcement: alice's then bob's
-    if (alice.self.kind !== 'exact') list.observe('server.join-self', this.title('server.join-self'), joined('alice'), alice.self);
+    if (alice.self.kind !== 'exact')
+      list.observe('server.join-self', this.title('server.join-self'), joined('alice'), alice.self);
     else list.observe('server.join-self', this.title('server.join-self'), joined('bob'), bob.self);
     list.observe('server.join-all', this.title('server.join-all'), joined('bob'), bob.toOthers[0]!);
 
@@ -198,8 +277,20 @@ class Scenario {
     const relay = await this.expect(b, said('alice', 'bonjour à tous'), markB);
     b.send('salut alice');
     const back = await this.expect(a, said('bob', 'salut alice'), markA); // also the barrier for the echo check
-    if (relay.kind !== 'exact') list.observe('server.relay-pseudo', this.title('server.relay-pseudo'), said('alice', 'bonjour à tous'), relay);
-    else list.observe('server.relay-pseudo', this.title('server.relay-pseudo'), said('bob', 'salut alice'), back);
+    if (relay.kind !== 'exact')
+      list.observe(
+        'server.relay-pseudo',
+        this.title('server.relay-pseudo'),
+        said('alice', 'bonjour à tous'),
+        relay,
+      );
+    else
+      list.observe(
+        'server.relay-pseudo',
+        this.title('server.relay-pseudo'),
+        said('bob', 'salut alice'),
+        back,
+      );
     this.noEcho(a, said('alice', 'bonjour à tous'), markA);
 
     await this.badHello(a, b);
@@ -217,33 +308,75 @@ class Scenario {
     // a barrier: a message sent after the bad one reached bob, so the bad one was handled before
     a.send('encore moi');
     await this.expect(b, said('alice', 'encore moi'), marks[1]);
-    const leaks = [a.since(marks[0]!).text, b.since(marks[1]!).text].filter((text) => text.includes('salut sans hello') || /a rejoint/.test(text));
-    this.ctx.list.check(id, this.title(id), leaks.length === 0, 'no relay of "salut sans hello" and no announcement', leaks.join(' | '));
+    const leaks = [a.since(marks[0]!).text, b.since(marks[1]!).text].filter(
+      (text) => text.includes('salut sans hello') || /a rejoint/.test(text),
+    );
+    this.ctx.list.check(
+      id,
+      this.title(id),
+      leaks.length === 0,
+      'no relay of "salut sans hello" and no announcement',
+      leaks.join(' | '),
+    );
   }
 
   private async departures(a: Peer, b: Peer): Promise<void> {
     const { list } = this.ctx;
     const carol = await this.join('carol', [a, b]);
     const c = carol.peer;
-    if (!c) list.fail('server.leave-close', this.title('server.leave-close'), 'a connection', '', this.lastError);
+    if (!c)
+      list.fail('server.leave-close', this.title('server.leave-close'), 'a connection', '', this.lastError);
     else {
       const marks = [a.mark(), b.mark()];
       c.end();
-      const [toA, toB] = await Promise.all([this.expect(a, left('carol'), marks[0]), this.expect(b, left('carol'), marks[1])]);
-      list.observe('server.leave-close', this.title('server.leave-close'), left('carol'), toA.kind !== 'exact' ? toA : toB);
+      const [toA, toB] = await Promise.all([
+        this.expect(a, left('carol'), marks[0]),
+        this.expect(b, left('carol'), marks[1]),
+      ]);
+      list.observe(
+        'server.leave-close',
+        this.title('server.leave-close'),
+        left('carol'),
+        toA.kind !== 'exact' ? toA : toB,
+      );
     }
     const markA = a.mark();
     b.reset();
-    list.observe('server.leave-reset', this.title('server.leave-reset'), left('bob'), await this.expect(a, left('bob'), markA));
+    list.observe(
+      'server.leave-reset',
+      this.title('server.leave-reset'),
+      left('bob'),
+      await this.expect(a, left('bob'), markA),
+    );
 
     const dave = await this.join('dave', [a]);
     const d = dave.peer;
-    if (!d) list.fail('server.still-serving', this.title('server.still-serving'), 'a connection', '', this.lastError);
+    if (!d)
+      list.fail(
+        'server.still-serving',
+        this.title('server.still-serving'),
+        'a connection',
+        '',
+        this.lastError,
+      );
     else list.observe('server.still-serving', this.title('server.still-serving'), joined('dave'), dave.self);
     const id = 'server.others-unaffected';
-    if (a.closed) return list.fail(id, this.title(id), 'alice still connected', '', `alice's connection was closed (${a.closeReason})`);
-    if (dave.toOthers[0]!.kind !== 'exact') return void list.observe(id, this.title(id), joined('dave'), dave.toOthers[0]!);
+    if (a.closed)
+      return list.fail(
+        id,
+        this.title(id),
+        'alice still connected',
+        '',
+        `alice's connection was closed (${a.closeReason})`,
+      );
+    if (dave.toOthers[0]!.kind !== 'exact')
+      return void list.observe(id, this.title(id), joined('dave'), dave.toOthers[0]!);
     a.send('toujours là');
-    list.observe(id, this.title(id), said('alice', 'toujours là'), await this.expect(d, said('alice', 'toujours là')));
+    list.observe(
+      id,
+      this.title(id),
+      said('alice', 'toujours là'),
+      await this.expect(d, said('alice', 'toujours là')),
+    );
   }
 }

@@ -30,8 +30,12 @@ export async function checkSleep(ctx: Context): Promise<void> {
   const { list } = ctx;
   const lines: { text: string; at: number }[] = [];
   const proc = startTarget({
-    command, cwd, env: { DELAY: String(delay) },
-    onLine: (text, stream) => { if (stream === 'stdout') lines.push({ text, at: performance.now() }); },
+    command,
+    cwd,
+    env: { DELAY: String(delay) },
+    onLine: (text, stream) => {
+      if (stream === 'stdout') lines.push({ text, at: performance.now() });
+    },
   });
   ctx.procs.push(proc);
   ctx.program = proc;
@@ -47,8 +51,22 @@ export async function checkSleep(ctx: Context): Promise<void> {
   const countsOk = sorted.join(' ') === expectedSorted.join(' ');
   const decorated = lines.filter((line) => /\d/.test(line.text) && !/^\s*\d+\s*$/.test(line.text));
   if (countsOk) list.pass('sleep.counts', title('sleep.counts'));
-  else if (decorated.length > 0 && values.length < 20) list.near('sleep.counts', title('sleep.counts'), '1\n2\n…\n10 (twice)', proc.stdout, 'numbers with other text on their lines');
-  else list.fail('sleep.counts', title('sleep.counts'), `${ONE_TO_TEN.join(' ')} ${ONE_TO_TEN.join(' ')} (one per line, in some order)`, proc.stdout, exit ? undefined : `still running after ${(timeoutMs / 1000).toFixed(0)} s`);
+  else if (decorated.length > 0 && values.length < 20)
+    list.near(
+      'sleep.counts',
+      title('sleep.counts'),
+      '1\n2\n…\n10 (twice)',
+      proc.stdout,
+      'numbers with other text on their lines',
+    );
+  else
+    list.fail(
+      'sleep.counts',
+      title('sleep.counts'),
+      `${ONE_TO_TEN.join(' ')} ${ONE_TO_TEN.join(' ')} (one per line, in some order)`,
+      proc.stdout,
+      exit ? undefined : `still running after ${(timeoutMs / 1000).toFixed(0)} s`,
+    );
 
   const order = values.join(' ');
   if (variant === 'sync') {
@@ -58,16 +76,38 @@ export async function checkSleep(ctx: Context): Promise<void> {
     // the second count starts before the first ends
     const secondOne = values.indexOf(1, values.indexOf(1) + 1);
     const firstTen = values.indexOf(10);
-    list.check('sleep.order-async', title('sleep.order-async'), secondOne !== -1 && firstTen !== -1 && secondOne < firstTen, expectedSorted.join(' '), order);
+    list.check(
+      'sleep.order-async',
+      title('sleep.order-async'),
+      secondOne !== -1 && firstTen !== -1 && secondOne < firstTen,
+      expectedSorted.join(' '),
+      order,
+    );
   }
 
   const id = `sleep.duration-${variant}`;
   const [low, high] = expectedSpan(variant, delay);
   if (numbers.length === 0 || !exit) {
-    list.fail(id, title(id), `${low.toFixed(2)}–${high.toFixed(2)} s`, numbers.length === 0 ? 'no number printed' : 'did not finish', 'not measured');
+    list.fail(
+      id,
+      title(id),
+      `${low.toFixed(2)}–${high.toFixed(2)} s`,
+      numbers.length === 0 ? 'no number printed' : 'did not finish',
+      'not measured',
+    );
     return;
   }
   const span = (end - numbers[0]!.at) / 1000;
-  const note = delay !== 0.5 ? `with DELAY=${delay}: does the script read DELAY? The lab's 0.5 s pause is the default` : undefined;
-  list.check(id, title(id), span >= low && span <= high, `${low.toFixed(2)}–${high.toFixed(2)} s from the first number to the end`, `${span.toFixed(2)} s`, note);
+  const note =
+    delay !== 0.5
+      ? `with DELAY=${delay}: does the script read DELAY? The lab's 0.5 s pause is the default`
+      : undefined;
+  list.check(
+    id,
+    title(id),
+    span >= low && span <= high,
+    `${low.toFixed(2)}–${high.toFixed(2)} s from the first number to the end`,
+    `${span.toFixed(2)} s`,
+    note,
+  );
 }

@@ -14,21 +14,30 @@ export interface TargetOptions {
 /** Starts the command; Python's output is unbuffered so that its prints arrive when they happen. */
 export function startTarget({ command, cwd, env = {}, onLine }: TargetOptions): Proc {
   const [file, ...args] = command;
-  if (!file) throw new UsageError('no command to check: put it after "--", e.g. -- python3 chat_server_ii_5.py');
-  return start(file, args, { cwd, onLine, env: { PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8', NO_COLOR: '1', ...env } });
+  if (!file)
+    throw new UsageError('no command to check: put it after "--", e.g. -- python3 chat_server_ii_5.py');
+  return start(file, args, {
+    cwd,
+    onLine,
+    env: { PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8', NO_COLOR: '1', ...env },
+  });
 }
 
 /** Throws a one-line usage error when the command could not even be started (not found, not executable). */
 export function assertStarted(proc: Proc, command: readonly string[]): void {
   if (proc.exit?.code === 127 && /\b(ENOENT|EACCES)\b/.test(proc.stderr)) {
-    throw new UsageError(`cannot run "${command[0]}": ${/EACCES/.test(proc.stderr) ? 'permission denied' : 'command not found'}`);
+    throw new UsageError(
+      `cannot run "${command[0]}": ${/EACCES/.test(proc.stderr) ? 'permission denied' : 'command not found'}`,
+    );
   }
 }
 
 /** How the program ended, or null while it runs ('exit' may come before proc.ts sees its streams close). */
 export function exitText(proc: Proc): string | null {
   const { exitCode, signalCode } = proc.child;
-  const exit = proc.exit ?? (exitCode !== null || signalCode !== null ? { code: exitCode, signal: signalCode } : undefined);
+  const exit =
+    proc.exit ??
+    (exitCode !== null || signalCode !== null ? { code: exitCode, signal: signalCode } : undefined);
   return exit ? `exited (${describeExit(exit)})` : null;
 }
 
@@ -37,16 +46,23 @@ export function exitText(proc: Proc): string | null {
  * and silent until the end (closing it would make a step 03–05 server spin on empty reads, as in the lab).
  * Returns a reason string when it never listens.
  */
-export async function waitListening(proc: Proc, host: string, port: number, timeoutMs: number): Promise<Peer | string> {
+export async function waitListening(
+  proc: Proc,
+  host: string,
+  port: number,
+  timeoutMs: number,
+): Promise<Peer | string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (proc.exit) return `the program exited (${describeExit(proc.exit)}) without listening on ${host}:${port}`;
+    if (proc.exit)
+      return `the program exited (${describeExit(proc.exit)}) without listening on ${host}:${port}`;
     try {
       return await Peer.connect(host, port, 1_000);
     } catch {
       // not yet
     }
-    if (Date.now() >= deadline) return `nothing listened on ${host}:${port} within ${(timeoutMs / 1000).toFixed(0)} s (does it use HOST/PORT, or --host/--port?)`;
+    if (Date.now() >= deadline)
+      return `nothing listened on ${host}:${port} within ${(timeoutMs / 1000).toFixed(0)} s (does it use HOST/PORT, or --host/--port?)`;
     await Promise.race([new Promise((resolve) => setTimeout(resolve, 100)), proc.exited]);
   }
 }
@@ -56,7 +72,10 @@ export function procUntil(proc: Proc, ready: () => boolean, timeoutMs: number): 
   if (ready()) return Promise.resolve(true);
   return new Promise((resolve) => {
     // proc.ts appended the chunk in its own listener, registered before this one
-    const check = (): void => { if (ready()) done(true); else if (proc.exit) done(false); };
+    const check = (): void => {
+      if (ready()) done(true);
+      else if (proc.exit) done(false);
+    };
     const timer = setTimeout(() => done(false), timeoutMs);
     const done = (value: boolean): void => {
       clearTimeout(timer);

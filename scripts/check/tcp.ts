@@ -21,8 +21,12 @@ export class Peer implements Received {
       this.boundaries.add(this.watch.text.length + text.length); // before the waits look at it
       this.watch.append(text);
     });
-    socket.on('end', () => { this.closeReason ??= 'end'; });
-    socket.on('error', (error: NodeJS.ErrnoException) => { this.closeReason ??= error.code ?? error.message; });
+    socket.on('end', () => {
+      this.closeReason ??= 'end';
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      this.closeReason ??= error.code ?? error.message;
+    });
     socket.on('close', () => {
       this.closeReason ??= 'closed';
       this.watch.close();
@@ -43,9 +47,18 @@ export class Peer implements Received {
   static connect(host: string, port: number, timeoutMs = 3_000): Promise<Peer> {
     return new Promise((resolve, reject) => {
       const socket = net.connect({ host, port });
-      const timer = setTimeout(() => { socket.destroy(); reject(new Error('timeout')); }, timeoutMs);
-      socket.once('connect', () => { clearTimeout(timer); resolve(new Peer(socket)); });
-      socket.once('error', (error: NodeJS.ErrnoException) => { clearTimeout(timer); reject(new Error(error.code ?? error.message)); });
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new Error('timeout'));
+      }, timeoutMs);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        resolve(new Peer(socket));
+      });
+      socket.once('error', (error: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        reject(new Error(error.code ?? error.message));
+      });
     });
   }
 
@@ -86,7 +99,11 @@ export class Peer implements Received {
    * Waits until `expected` arrived as a whole message (after `from`), a near miss of it arrived, the
    * connection closed, or `timeoutMs` passed; returns what was observed.
    */
-  async expect(expected: string, timeoutMs: number, { from = 0, known = [] as readonly string[] } = {}): Promise<Observation> {
+  async expect(
+    expected: string,
+    timeoutMs: number,
+    { from = 0, known = [] as readonly string[] } = {},
+  ): Promise<Observation> {
     const look = (): Observation => findMessage(this.since(from), expected, known);
     await this.until(() => look().kind !== 'missing' || this.closed, timeoutMs);
     const seen = look();
@@ -109,7 +126,11 @@ export class Listener {
     server.on('connection', (socket) => {
       const peer = new Peer(socket);
       this.peers.push(peer);
-      if (this.wanted) { const give = this.wanted; this.wanted = undefined; give(peer); } else this.queue.push(peer);
+      if (this.wanted) {
+        const give = this.wanted;
+        this.wanted = undefined;
+        give(peer);
+      } else this.queue.push(peer);
     });
   }
 
@@ -120,7 +141,11 @@ export class Listener {
       once(server, 'listening'),
       once(server, 'error').then(([error]) => {
         const code = (error as NodeJS.ErrnoException).code;
-        throw new UsageError(code === 'EADDRINUSE' ? `${host}:${port} is already in use (a server left running?); stop it or pass --port` : `cannot listen on ${host}:${port}: ${code ?? (error as Error).message}`);
+        throw new UsageError(
+          code === 'EADDRINUSE'
+            ? `${host}:${port} is already in use (a server left running?); stop it or pass --port`
+            : `cannot listen on ${host}:${port}: ${code ?? (error as Error).message}`,
+        );
       }),
     ]);
     return new Listener(server);
@@ -135,9 +160,21 @@ export class Listener {
     const first = this.queue.shift();
     if (first) return Promise.resolve(first);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => { this.wanted = undefined; resolve(undefined); }, timeoutMs);
-      this.wanted = (peer) => { clearTimeout(timer); resolve(peer); };
-      void abort?.then(() => { if (this.wanted) { this.wanted = undefined; clearTimeout(timer); resolve(undefined); } });
+      const timer = setTimeout(() => {
+        this.wanted = undefined;
+        resolve(undefined);
+      }, timeoutMs);
+      this.wanted = (peer) => {
+        clearTimeout(timer);
+        resolve(peer);
+      };
+      void abort?.then(() => {
+        if (this.wanted) {
+          this.wanted = undefined;
+          clearTimeout(timer);
+          resolve(undefined);
+        }
+      });
     });
   }
 

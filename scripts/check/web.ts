@@ -12,7 +12,8 @@ import { assertStarted, startTarget } from './target.ts';
 export const WEB_CHECKS: Record<string, string> = {
   'web.exit': 'runs to the end with exit code 0',
   'web.file': 'writes the page, byte for byte, to web_page in the temp folder',
-  'web.files': 'writes each page, byte for byte, to web_<url without scheme, / replaced by _> in the temp folder',
+  'web.files':
+    'writes each page, byte for byte, to web_<url without scheme, / replaced by _> in the temp folder',
   'web.written-lines': 'prints "Contenu écrit avec succès dans le fichier : <path>" for each file',
   'web.time-line': 'prints "Le programme a pris <s.ss> secondes pour s\'exécuter."',
   'web.duration-sync-multiple': 'downloads one page after the other: about the sum of the latencies',
@@ -21,7 +22,13 @@ export const WEB_CHECKS: Record<string, string> = {
 
 export function webCheckIds(variant: string): string[] {
   const multiple = variant.endsWith('multiple');
-  return ['web.exit', multiple ? 'web.files' : 'web.file', 'web.written-lines', 'web.time-line', ...(multiple ? [`web.duration-${variant}`] : [])];
+  return [
+    'web.exit',
+    multiple ? 'web.files' : 'web.file',
+    'web.written-lines',
+    'web.time-line',
+    ...(multiple ? [`web.duration-${variant}`] : []),
+  ];
 }
 
 /** The lab's file name for a URL: the scheme dropped, every / replaced by _. */
@@ -52,13 +59,24 @@ export async function checkWeb(ctx: Context): Promise<void> {
   ctx.address = web.origin;
 
   const started = Date.now();
-  const proc = startTarget({ command: [...command, argument], cwd, env: { TMPDIR: temp, TEMP: temp, TMP: temp } });
+  const proc = startTarget({
+    command: [...command, argument],
+    cwd,
+    env: { TMPDIR: temp, TEMP: temp, TMP: temp },
+  });
   ctx.procs.push(proc);
   ctx.program = proc;
   const exit = await proc.waitExit(exitMs + 30_000).catch(() => undefined);
   const wall = (Date.now() - started) / 1000;
   assertStarted(proc, command);
-  list.check('web.exit', title('web.exit'), exit?.code === 0, 'exit code 0', exit ? (exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`) : 'still running', exit ? undefined : `stopped after ${((exitMs + 30_000) / 1000).toFixed(0)} s`);
+  list.check(
+    'web.exit',
+    title('web.exit'),
+    exit?.code === 0,
+    'exit code 0',
+    exit ? (exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`) : 'still running',
+    exit ? undefined : `stopped after ${((exitMs + 30_000) / 1000).toFixed(0)} s`,
+  );
 
   // the files: in the temp folder given, or in the machine's own (a script that hard-codes /tmp)
   const written: string[] = [];
@@ -66,29 +84,66 @@ export async function checkWeb(ctx: Context): Promise<void> {
   for (const [i, site] of sites.entries()) {
     const name = multiple ? fileNameFor(urls[i]!) : 'web_page';
     const path = await locate([join(temp, name), join(tmpdir(), name)], started);
-    if (!path) { problems.push(`${name}: missing`); continue; }
+    if (!path) {
+      problems.push(`${name}: missing`);
+      continue;
+    }
     written.push(path);
     const content = await readFile(path);
     const wanted = Buffer.from(pageBody(site.path, site.sizeBytes));
-    if (!content.equals(wanted)) problems.push(`${path}: ${content.length} bytes, expected ${wanted.length}${firstDifference(content, wanted)}`);
+    if (!content.equals(wanted))
+      problems.push(
+        `${path}: ${content.length} bytes, expected ${wanted.length}${firstDifference(content, wanted)}`,
+      );
   }
   const fileId = multiple ? 'web.files' : 'web.file';
   const found = (await readdir(temp).catch(() => [] as string[])).join(', ');
-  list.check(fileId, title(fileId), problems.length === 0, multiple ? `${sites.length} files such as ${fileNameFor(urls[0]!)}` : 'web_page', problems.join('; '), problems.length ? `in the temp folder given (TMPDIR=${temp}): ${found || 'nothing'}` : undefined);
+  list.check(
+    fileId,
+    title(fileId),
+    problems.length === 0,
+    multiple ? `${sites.length} files such as ${fileNameFor(urls[0]!)}` : 'web_page',
+    problems.join('; '),
+    problems.length ? `in the temp folder given (TMPDIR=${temp}): ${found || 'nothing'}` : undefined,
+  );
 
   // one line per file written, then the time
   const stdout = { text: proc.stdout, boundaries: new Set<number>() };
-  const lines = (multiple ? urls.map(fileNameFor) : ['web_page']).map((name, i) => `Contenu écrit avec succès dans le fichier : ${written.find((p) => p.endsWith(`/${name}`) || p.endsWith(`\\${name}`)) ?? join(temp, name)}`);
+  const lines = (multiple ? urls.map(fileNameFor) : ['web_page']).map(
+    (name, _i) =>
+      `Contenu écrit avec succès dans le fichier : ${written.find((p) => p.endsWith(`/${name}`) || p.endsWith(`\\${name}`)) ?? join(temp, name)}`,
+  );
   ctx.known.push(...lines);
-  const missingLine = lines.map((line) => ({ line, seen: findMessage(stdout, line, ctx.known) })).find(({ seen }) => seen.kind !== 'exact');
+  const missingLine = lines
+    .map((line) => ({ line, seen: findMessage(stdout, line, ctx.known) }))
+    .find(({ seen }) => seen.kind !== 'exact');
   if (!missingLine) list.pass('web.written-lines', title('web.written-lines'));
-  else list.observe('web.written-lines', title('web.written-lines'), missingLine.line, missingLine.seen.kind === 'near' ? missingLine.seen : { kind: 'missing', seen: proc.stdout });
+  else
+    list.observe(
+      'web.written-lines',
+      title('web.written-lines'),
+      missingLine.line,
+      missingLine.seen.kind === 'near' ? missingLine.seen : { kind: 'missing', seen: proc.stdout },
+    );
 
   const time = proc.stdout.match(TIME_LINE);
   const loose = proc.stdout.split('\n').find((line) => /programme a pris/i.test(line));
   if (time) list.pass('web.time-line', title('web.time-line'));
-  else if (loose) list.near('web.time-line', title('web.time-line'), 'Le programme a pris 0.35 secondes pour s\'exécuter.', loose, 'not the exact form (two decimals, a final period)');
-  else list.fail('web.time-line', title('web.time-line'), 'Le programme a pris 0.35 secondes pour s\'exécuter.', proc.stdout);
+  else if (loose)
+    list.near(
+      'web.time-line',
+      title('web.time-line'),
+      "Le programme a pris 0.35 secondes pour s'exécuter.",
+      loose,
+      'not the exact form (two decimals, a final period)',
+    );
+  else
+    list.fail(
+      'web.time-line',
+      title('web.time-line'),
+      "Le programme a pris 0.35 secondes pour s'exécuter.",
+      proc.stdout,
+    );
 
   if (!multiple) return;
   const id = `web.duration-${variant}`;
@@ -96,12 +151,25 @@ export async function checkWeb(ctx: Context): Promise<void> {
   const max = Math.max(...sites.map((site) => site.latencyMs)) / 1000;
   const reported = Number(loose?.match(/(\d+(?:[.,]\d+)?)/)?.[1]?.replace(',', '.'));
   const seconds = Number.isFinite(reported) && reported <= wall + 0.1 ? reported : wall;
-  const source = seconds === wall ? 'measured by the checker, startup included' : 'as the program reported it';
+  const source =
+    seconds === wall ? 'measured by the checker, startup included' : 'as the program reported it';
   if (variant === 'sync-multiple') {
-    list.check(id, title(id), seconds >= 0.9 * sum, `at least ${(0.9 * sum).toFixed(2)} s (the sum is ${sum.toFixed(2)} s)`, `${seconds.toFixed(2)} s (${source})`);
+    list.check(
+      id,
+      title(id),
+      seconds >= 0.9 * sum,
+      `at least ${(0.9 * sum).toFixed(2)} s (the sum is ${sum.toFixed(2)} s)`,
+      `${seconds.toFixed(2)} s (${source})`,
+    );
   } else {
     const limit = (max + sum) / 2;
-    list.check(id, title(id), seconds >= 0.9 * max && seconds < limit, `${(0.9 * max).toFixed(2)}–${limit.toFixed(2)} s (the longest latency is ${max.toFixed(2)} s, the sum ${sum.toFixed(2)} s)`, `${seconds.toFixed(2)} s (${source})`);
+    list.check(
+      id,
+      title(id),
+      seconds >= 0.9 * max && seconds < limit,
+      `${(0.9 * max).toFixed(2)}–${limit.toFixed(2)} s (the longest latency is ${max.toFixed(2)} s, the sum ${sum.toFixed(2)} s)`,
+      `${seconds.toFixed(2)} s (${source})`,
+    );
   }
 }
 

@@ -3,7 +3,15 @@
 import { parseArgs } from 'node:util';
 import { SERVING } from '../chat-wire.ts';
 import { UsageError } from '../cli.ts';
-import { describeExit, escapeRegExp, signalExitCode, startTs, stopAllOnSignals, type Proc, type StartOptions } from '../proc.ts';
+import {
+  describeExit,
+  escapeRegExp,
+  signalExitCode,
+  startTs,
+  stopAllOnSignals,
+  type Proc,
+  type StartOptions,
+} from '../proc.ts';
 import { filePath, type ChatDemo, type Step } from '../steps.ts';
 import { createTranscript } from '../transcript.ts';
 
@@ -43,7 +51,8 @@ export interface ChatDemoResult {
 
 export function scenarioOf(step: Step): ChatAction[] {
   const { scenario } = step.demo as ChatScenario;
-  if (!Array.isArray(scenario) || scenario.length === 0) throw new Error(`step ${step.id}: step.json has no demo.scenario`);
+  if (!Array.isArray(scenario) || scenario.length === 0)
+    throw new Error(`step ${step.id}: step.json has no demo.scenario`);
   return scenario;
 }
 
@@ -83,7 +92,11 @@ export async function runChatDemo(step: Step, options: ChatDemoOptions = {}): Pr
     running.delete(name);
     if (!stopping) transcript.note(`  (${name} ended: ${describeExit(proc.exit!)})`);
   };
-  const result = (code: number): ChatDemoResult => ({ code: stopping ? signalExitCode(stopping) : code, procs, unfinished: [...running.keys()] });
+  const result = (code: number): ChatDemoResult => ({
+    code: stopping ? signalExitCode(stopping) : code,
+    procs,
+    unfinished: [...running.keys()],
+  });
 
   try {
     for (const action of scenario) {
@@ -94,7 +107,8 @@ export async function runChatDemo(step: Step, options: ChatDemoOptions = {}): Pr
         const isServer = action.start === 'server';
         const file = action.file ?? step.roles?.[isServer ? 'server' : 'client'];
         if (!file) throw new Error(`step ${step.id} has no ${isServer ? 'server' : 'client'} role`);
-        if (!isServer && port === undefined) throw new Error(`scenario of step ${step.id}: a client starts before the server`);
+        if (!isServer && port === undefined)
+          throw new Error(`scenario of step ${step.id}: a client starts before the server`);
         const env = { HOST: '127.0.0.1', PORT: isServer ? '0' : port! };
         transcript.note(`▶ ${action.start}: ${file}`);
         const proc = launch(filePath(file), { env, onLine: transcript.speaker(action.start) });
@@ -108,7 +122,9 @@ export async function runChatDemo(step: Step, options: ChatDemoOptions = {}): Pr
       } else if ('expect' in action) {
         const proc = get(action.in);
         const from = cursors.get(proc)!;
-        await proc.waitFor(new RegExp(`^[\\s\\S]{${from}}[\\s\\S]*?${escapeRegExp(action.expect)}`), { timeoutMs });
+        await proc.waitFor(new RegExp(`^[\\s\\S]{${from}}[\\s\\S]*?${escapeRegExp(action.expect)}`), {
+          timeoutMs,
+        });
         cursors.set(proc, proc.stdout.indexOf(action.expect, from) + action.expect.length);
       } else if ('quit' in action) {
         get(action.quit).endInput();
@@ -134,7 +150,9 @@ export default async function chatDemo(step: Step, args: string[]): Promise<numb
   try {
     parseArgs({ args, options: {} });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message} (the chat demo takes no option; "server" or "client" run one program)`);
+    throw new UsageError(
+      `${(error as Error).message} (the chat demo takes no option; "server" or "client" run one program)`,
+    );
   }
   return (await runChatDemo(step)).code;
 }

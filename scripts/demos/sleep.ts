@@ -9,7 +9,9 @@ export default async function sleepDemo(step: Step, args: string[]): Promise<num
   try {
     parseArgs({ args, options: {} });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message} (step 1 takes no option; set DELAY=<seconds> to change the pause)`);
+    throw new UsageError(
+      `${(error as Error).message} (step 1 takes no option; set DELAY=<seconds> to change the pause)`,
+    );
   }
   const { sync, async } = step.demo as SleepDemo;
   const delay = process.env.DELAY ?? '0.5';
@@ -17,7 +19,10 @@ export default async function sleepDemo(step: Step, args: string[]): Promise<num
   stopAllOnSignals();
 
   const seconds: Record<string, number> = {};
-  for (const [name, file] of [['sync', sync], ['async', async]] as const) {
+  for (const [name, file] of [
+    ['sync', sync],
+    ['async', async],
+  ] as const) {
     transcript.note(`▶ ${file} (DELAY=${delay} s)`);
     const started = performance.now();
     const run = startTs(filePath(file), [], { onLine: transcript.speaker(name) });

@@ -19,7 +19,9 @@ export function reportedSeconds(output: string): number | undefined {
 
 function parseDemoArgs(args: string[]): { online: boolean } {
   try {
-    return { online: parseArgs({ args, options: { online: { type: 'boolean', default: false } } }).values.online };
+    return {
+      online: parseArgs({ args, options: { online: { type: 'boolean', default: false } } }).values.online,
+    };
   } catch (error) {
     throw new UsageError(`${(error as Error).message} (step 2 takes only --online)`);
   }
@@ -50,7 +52,11 @@ export default async function webDemo(step: Step, args: string[]): Promise<numbe
   // The pages go to a folder of their own rather than straight into the system's temp folder.
   const outputDir = await mkdtemp(join(tmpdir(), 'tp6-web-'));
   const transcript = createTranscript([...demo.single, ...demo.multiple].map((f) => f.replace(/\.ts$/, '')));
-  transcript.note(online ? `Real sites from ${listFile}` : `Fake web on ${web!.origin}: ${urls.length} sites, latencies ${latencyRange(web!)}`);
+  transcript.note(
+    online
+      ? `Real sites from ${listFile}`
+      : `Fake web on ${web!.origin}: ${urls.length} sites, latencies ${latencyRange(web!)}`,
+  );
   transcript.note(`Pages written to ${outputDir}\n`);
 
   const results = new Map<string, RunResult>();
@@ -60,7 +66,10 @@ export default async function webDemo(step: Step, args: string[]): Promise<numbe
       const name = file.replace(/\.ts$/, '');
       const target = demo.single.includes(file) ? urls[0]! : listFile;
       transcript.note(`▶ ${file} ${target}`);
-      const run = startTs(filePath(file), [target], { env: { TMPDIR: outputDir }, onLine: transcript.speaker(name) });
+      const run = startTs(filePath(file), [target], {
+        env: { TMPDIR: outputDir },
+        onLine: transcript.speaker(name),
+      });
       const exit = await run.exited;
       results.set(file, { ok: exit.code === 0, seconds: reportedSeconds(run.stdout) });
     }
@@ -72,18 +81,32 @@ export default async function webDemo(step: Step, args: string[]): Promise<numbe
 
   transcript.note('');
   transcript.note(`Mesure ! (${urls.length} URLs, times as each script reports them)`);
-  for (const line of measureLines(demo, urls.length, results, web && web.sites.map((s) => s.latencyMs / 1000))) console.log(line);
+  for (const line of measureLines(
+    demo,
+    urls.length,
+    results,
+    web?.sites.map((s) => s.latencyMs / 1000),
+  ))
+    console.log(line);
   return [...results.values()].every((result) => result.ok) ? 0 : 1;
 }
 
 /** How one script's run went: `seconds` is its own figure, if it printed one. */
-export interface RunResult { ok: boolean; seconds?: number }
+export interface RunResult {
+  ok: boolean;
+  seconds?: number;
+}
 
 /**
  * The rows of "Mesure !". A script that failed (a site down with --online…) gets no time, since its
  * figure would not measure the same work; the sync / async ratio needs both multiple scripts to succeed.
  */
-export function measureLines(demo: Pick<WebDemo, 'single' | 'multiple'>, urlCount: number, results: ReadonlyMap<string, RunResult>, latencies?: number[]): string[] {
+export function measureLines(
+  demo: Pick<WebDemo, 'single' | 'multiple'>,
+  urlCount: number,
+  results: ReadonlyMap<string, RunResult>,
+  latencies?: number[],
+): string[] {
   const fmt = (s: number): string => `${s.toFixed(2)} s`;
   const timeOf = (file: string): number | undefined => {
     const result = results.get(file);
@@ -97,19 +120,26 @@ export function measureLines(demo: Pick<WebDemo, 'single' | 'multiple'>, urlCoun
   });
   const [syncMultiple, asyncMultiple] = demo.multiple.map(timeOf);
   if (syncMultiple !== undefined && asyncMultiple !== undefined) {
-    lines.push(`  ${'sync / async'.padEnd(24)} ${`${(syncMultiple / asyncMultiple).toFixed(1)}×`.padStart(8)}`);
+    lines.push(
+      `  ${'sync / async'.padEnd(24)} ${`${(syncMultiple / asyncMultiple).toFixed(1)}×`.padStart(8)}`,
+    );
   }
   if (latencies) {
     const sum = latencies.reduce((a, b) => a + b, 0);
     lines.push(`  ${'floor, one by one'.padEnd(24)} ${fmt(sum).padStart(8)}   sum of the latencies`);
-    lines.push(`  ${'floor, all at once'.padEnd(24)} ${fmt(Math.max(...latencies)).padStart(8)}   the longest latency`);
+    lines.push(
+      `  ${'floor, all at once'.padEnd(24)} ${fmt(Math.max(...latencies)).padStart(8)}   the longest latency`,
+    );
   }
   return lines;
 }
 
 /** The URLs of a list file such as urls.txt: one a line, blank lines and `#` comments skipped. */
 export function parseUrlList(text: string): string[] {
-  return text.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
 }
 
 function latencyRange(web: FakeWeb): string {

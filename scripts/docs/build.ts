@@ -47,7 +47,10 @@ export function writeFiles(files: Map<string, string>, root = ROOT): string[] {
   for (const path of touched) {
     const full = join(root, path);
     const text = files.get(path);
-    if (text === undefined) { rmSync(full); continue; }
+    if (text === undefined) {
+      rmSync(full);
+      continue;
+    }
     mkdirSync(dirname(full), { recursive: true });
     writeFileSync(full, text);
   }

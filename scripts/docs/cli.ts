@@ -15,11 +15,13 @@ export async function docsMain(args: readonly string[], prebuilt?: Map<string, s
     const arg = args[i]!;
     if (arg === '--check') check = true;
     else if (arg === '--out' && args[i + 1]) root = resolve(args[++i]!);
-    else if (arg === '-h' || arg === '--help') { console.log(USAGE); return 0; }
-    else throw new UsageError(`unknown argument "${arg}"; ${USAGE}`);
+    else if (arg === '-h' || arg === '--help') {
+      console.log(USAGE);
+      return 0;
+    } else throw new UsageError(`unknown argument "${arg}"; ${USAGE}`);
   }
   const started = performance.now();
-  const files = prebuilt ?? await buildAll();
+  const files = prebuilt ?? (await buildAll());
   if (check) {
     const stale = staleFiles(files, root);
     if (stale.length === 0) {

@@ -30,15 +30,28 @@ export function lessonOf(step: Step, lang: Lang): string | undefined {
   return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
 }
 
-export interface Command { command: string; note: string }
+export interface Command {
+  command: string;
+  note: string;
+}
 
 /** The exact commands that run the step: its demo, its roles, its other runnable files, then step.json's extras. */
 export function commandsOf(step: Step, lang: Lang): Command[] {
   const n = String(step.number);
-  const commands: Command[] = [{ command: `npm run step ${n}`, note: t(lang, 'runDemo', { what: step.demo.note[lang] }) }];
+  const commands: Command[] = [
+    { command: `npm run step ${n}`, note: t(lang, 'runDemo', { what: step.demo.note[lang] }) },
+  ];
   const roles = step.roles ?? {};
-  if (roles.server) commands.push({ command: `npm run step ${n} server`, note: t(lang, 'runServer', { file: roles.server }) });
-  if (roles.client) commands.push({ command: `npm run step ${n} client`, note: t(lang, 'runClient', { file: roles.client }) });
+  if (roles.server)
+    commands.push({
+      command: `npm run step ${n} server`,
+      note: t(lang, 'runServer', { file: roles.server }),
+    });
+  if (roles.client)
+    commands.push({
+      command: `npm run step ${n} client`,
+      note: t(lang, 'runClient', { file: roles.client }),
+    });
   const roleFiles = Object.values(roles);
   for (const file of step.files) {
     if (!file.endsWith('.ts') || roleFiles.includes(file)) continue;
@@ -85,7 +98,8 @@ export function stepContent(step: Step): StepContent {
     const text = readStepFile(file);
     const diffs = predecessors(file).map((from): DiffSection => {
       const oldText = readStepFile(from);
-      const diff = oldText !== undefined && text !== undefined ? diffTexts(from, oldText, file, text) : undefined;
+      const diff =
+        oldText !== undefined && text !== undefined ? diffTexts(from, oldText, file, text) : undefined;
       return { from, fromStep: stepOfFile(from), diff, oldText };
     });
     return { file, text, diffs };

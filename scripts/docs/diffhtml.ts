@@ -4,7 +4,10 @@ import type { DiffLine, FileDiff, Hunk } from './diffs.ts';
 import { hunkHeader } from './diffs.ts';
 import { escapeHtml } from './html.ts';
 
-export interface HighlightedPair { oldLines: string[]; newLines: string[] }
+export interface HighlightedPair {
+  oldLines: string[];
+  newLines: string[];
+}
 
 const SIGN = { add: '+', del: '-', context: ' ' } as const;
 
@@ -18,9 +21,13 @@ function num(n: number | undefined): string {
 }
 
 function unifiedRows(h: Hunk, hl: HighlightedPair): string[] {
-  const rows = [`<tr class="hunk"><td class="num"></td><td class="num"></td><td class="sign"></td><td class="src">${escapeHtml(hunkHeader(h))}</td></tr>`];
+  const rows = [
+    `<tr class="hunk"><td class="num"></td><td class="num"></td><td class="sign"></td><td class="src">${escapeHtml(hunkHeader(h))}</td></tr>`,
+  ];
   for (const line of h.lines) {
-    rows.push(`<tr class="${line.kind}">${num(line.oldNo)}${num(line.newNo)}<td class="sign">${SIGN[line.kind]}</td><td class="src">${code(line, hl)}</td></tr>`);
+    rows.push(
+      `<tr class="${line.kind}">${num(line.oldNo)}${num(line.newNo)}<td class="sign">${SIGN[line.kind]}</td><td class="src">${code(line, hl)}</td></tr>`,
+    );
   }
   return rows;
 }
@@ -32,9 +39,11 @@ function half(line: DiffLine | undefined, side: 'old' | 'new', hl: HighlightedPa
 }
 
 function splitRows(h: Hunk, hl: HighlightedPair): string[] {
-  const rows = [`<tr class="hunk"><td class="num"></td><td class="sign"></td><td class="src" colspan="4">${escapeHtml(hunkHeader(h))}</td></tr>`];
+  const rows = [
+    `<tr class="hunk"><td class="num"></td><td class="sign"></td><td class="src" colspan="4">${escapeHtml(hunkHeader(h))}</td></tr>`,
+  ];
   const lines = h.lines;
-  for (let i = 0; i < lines.length;) {
+  for (let i = 0; i < lines.length; ) {
     if (lines[i]!.kind === 'context') {
       rows.push(`<tr>${half(lines[i], 'old', hl)}${half(lines[i], 'new', hl)}</tr>`);
       i++;
@@ -70,5 +79,9 @@ export function diffHtml(diff: FileDiff, hl: HighlightedPair, caption: string): 
 /** The whole file, highlighted, with line numbers. */
 export function wholeFileHtml(lines: string[], caption: string): string {
   const rows = lines.map((l, i) => `<tr>${num(i + 1)}<td class="src">${l}</td></tr>`);
-  return [`<div class="whole" role="region" aria-label="${escapeHtml(caption)}" tabindex="0"><table class="code"><tbody>`, ...rows, '</tbody></table></div>'].join('\n');
+  return [
+    `<div class="whole" role="region" aria-label="${escapeHtml(caption)}" tabindex="0"><table class="code"><tbody>`,
+    ...rows,
+    '</tbody></table></div>',
+  ].join('\n');
 }

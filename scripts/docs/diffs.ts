@@ -37,8 +37,22 @@ export function hunkHeader(h: Hunk): string {
 }
 
 /** Line diff of two texts with a few lines of context; an absent old text means a new file. */
-export function diffTexts(oldName: string | undefined, oldText: string, newName: string, newText: string, context = CONTEXT_LINES): FileDiff {
-  const patch = structuredPatch(oldName ?? '/dev/null', newName, normalise(oldText), normalise(newText), undefined, undefined, { context });
+export function diffTexts(
+  oldName: string | undefined,
+  oldText: string,
+  newName: string,
+  newText: string,
+  context = CONTEXT_LINES,
+): FileDiff {
+  const patch = structuredPatch(
+    oldName ?? '/dev/null',
+    newName,
+    normalise(oldText),
+    normalise(newText),
+    undefined,
+    undefined,
+    { context },
+  );
   let added = 0;
   let removed = 0;
   const hunks = patch.hunks.map((h): Hunk => {
@@ -48,9 +62,13 @@ export function diffTexts(oldName: string | undefined, oldText: string, newName:
     for (const raw of h.lines) {
       const sign = raw[0];
       const text = raw.slice(1);
-      if (sign === '+') { lines.push({ kind: 'add', text, newNo: newNo++ }); added++; }
-      else if (sign === '-') { lines.push({ kind: 'del', text, oldNo: oldNo++ }); removed++; }
-      else if (sign === ' ') lines.push({ kind: 'context', text, oldNo: oldNo++, newNo: newNo++ });
+      if (sign === '+') {
+        lines.push({ kind: 'add', text, newNo: newNo++ });
+        added++;
+      } else if (sign === '-') {
+        lines.push({ kind: 'del', text, oldNo: oldNo++ });
+        removed++;
+      } else if (sign === ' ') lines.push({ kind: 'context', text, oldNo: oldNo++, newNo: newNo++ });
       // '\ No newline at end of file' is not a line of either file.
     }
     return { oldStart: h.oldStart, oldLines: h.oldLines, newStart: h.newStart, newLines: h.newLines, lines };
@@ -75,7 +93,12 @@ export function repoPath(file: string): string {
 
 /** Every file a step uses: its own files, then the ones it takes from earlier steps (its roles). */
 export function stepFileSet(step: Step): string[] {
-  return [...new Set([...step.files, ...Object.values(step.roles ?? {}).filter((f): f is string => typeof f === 'string')])];
+  return [
+    ...new Set([
+      ...step.files,
+      ...Object.values(step.roles ?? {}).filter((f): f is string => typeof f === 'string'),
+    ]),
+  ];
 }
 
 /** The direct predecessors of a file (main first), from the step that owns it. */
@@ -96,7 +119,10 @@ export function ancestors(file: string): string[] {
   return [...seen];
 }
 
-export interface FilePair { oldName?: string; newName: string }
+export interface FilePair {
+  oldName?: string;
+  newName: string;
+}
 
 export interface StepPairing {
   /** Files of the newer step, each with the file of the older step it descends from (if any). */
@@ -115,7 +141,11 @@ export function pairSteps(from: Step, to: Step): StepPairing {
   const unchanged: string[] = [];
   const used = new Set<string>();
   for (const file of newSet) {
-    if (oldSet.includes(file)) { unchanged.push(file); used.add(file); continue; }
+    if (oldSet.includes(file)) {
+      unchanged.push(file);
+      used.add(file);
+      continue;
+    }
     const oldName = ancestors(file).find((a) => oldSet.includes(a));
     if (oldName) used.add(oldName);
     pairs.push({ oldName, newName: file });

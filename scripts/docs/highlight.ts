@@ -8,9 +8,18 @@ const THEMES = { light: 'github-light', dark: 'github-dark' } as const;
 
 /** Code-fence names → the grammar that highlights them. */
 const ALIASES: Record<string, string> = {
-  ts: 'typescript', typescript: 'typescript', js: 'typescript', javascript: 'typescript', mjs: 'typescript',
-  py: 'python', python: 'python',
-  sh: 'shellscript', bash: 'shellscript', shell: 'shellscript', console: 'shellscript', shellscript: 'shellscript',
+  ts: 'typescript',
+  typescript: 'typescript',
+  js: 'typescript',
+  javascript: 'typescript',
+  mjs: 'typescript',
+  py: 'python',
+  python: 'python',
+  sh: 'shellscript',
+  bash: 'shellscript',
+  shell: 'shellscript',
+  console: 'shellscript',
+  shellscript: 'shellscript',
   json: 'json',
 };
 
@@ -20,8 +29,10 @@ export function getHighlighter(): Promise<HighlighterCore> {
   highlighter ??= createHighlighterCore({
     themes: [import('shiki/themes/github-light.mjs'), import('shiki/themes/github-dark.mjs')],
     langs: [
-      import('shiki/langs/typescript.mjs'), import('shiki/langs/python.mjs'),
-      import('shiki/langs/shellscript.mjs'), import('shiki/langs/json.mjs'),
+      import('shiki/langs/typescript.mjs'),
+      import('shiki/langs/python.mjs'),
+      import('shiki/langs/shellscript.mjs'),
+      import('shiki/langs/json.mjs'),
     ],
     engine: createJavaScriptRegexEngine(),
   });
@@ -55,7 +66,12 @@ export function resetTokenCss(): void {
 }
 
 export function tokenCss(): string {
-  return [...used.keys()].sort().map((k) => used.get(k)!).join('\n') + '\n';
+  return (
+    [...used.keys()]
+      .sort()
+      .map((k) => used.get(k)!)
+      .join('\n') + '\n'
+  );
 }
 
 /** Each line of the code as HTML (highlighted spans), so that a diff can pick lines from either file. */
@@ -64,13 +80,27 @@ export function highlightLines(hl: HighlighterCore, code: string, lang: string |
   if (!lang) return text.split('\n').map(escapeHtml);
   // No time limit per line (shiki's default is 500 ms): on a loaded machine the first lines, while the
   // grammar compiles, would otherwise come out half-tokenised, and the output would not be deterministic.
-  const { tokens } = hl.codeToTokens(text, { lang, themes: THEMES, defaultColor: false, tokenizeTimeLimit: 0, tokenizeMaxLineLength: 0 });
-  return tokens.map((line) => line.map((t) => {
-    const cls = tokenClass(t.htmlStyle ?? {});
-    if (cls) return `<span class="${cls}">${escapeHtml(t.content)}</span>`;
-    const style = Object.entries(t.htmlStyle ?? {}).map(([k, v]) => `${k}:${v}`).join(';');
-    return style ? `<span style="${escapeHtml(style)}">${escapeHtml(t.content)}</span>` : escapeHtml(t.content);
-  }).join(''));
+  const { tokens } = hl.codeToTokens(text, {
+    lang,
+    themes: THEMES,
+    defaultColor: false,
+    tokenizeTimeLimit: 0,
+    tokenizeMaxLineLength: 0,
+  });
+  return tokens.map((line) =>
+    line
+      .map((t) => {
+        const cls = tokenClass(t.htmlStyle ?? {});
+        if (cls) return `<span class="${cls}">${escapeHtml(t.content)}</span>`;
+        const style = Object.entries(t.htmlStyle ?? {})
+          .map(([k, v]) => `${k}:${v}`)
+          .join(';');
+        return style
+          ? `<span style="${escapeHtml(style)}">${escapeHtml(t.content)}</span>`
+          : escapeHtml(t.content);
+      })
+      .join(''),
+  );
 }
 
 /** A whole code block (`<pre class="shiki">`), used for Markdown fences. */

@@ -5,8 +5,14 @@ export function escapeHtml(text: string): string {
 
 /** A stable anchor id: lower case, letters, digits, `-`, `_` and `.` kept, the rest becomes `-`. */
 export function slug(text: string): string {
-  return text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
-    .replace(/[^a-z0-9._]+/g, '-').replace(/^-+|-+$/g, '') || 'section';
+  return (
+    text
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9._]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'section'
+  );
 }
 
 /** Template literal helper: joins parts, drops undefined/false. */

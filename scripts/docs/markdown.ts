@@ -16,7 +16,11 @@ export interface MarkdownEnv {
 
 /** GitHub's way of naming heading anchors, so that `#…` links written for GitHub also work here. */
 export function headingId(text: string): string {
-  return text.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+  return text
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
 }
 
 export function uniqueId(base: string, ids: Set<string>): string {
@@ -51,7 +55,10 @@ export function createMarkdown(hl: HighlighterCore): Markdown {
       for (const child of token.children) {
         if (child.type === 'link_open') {
           const href = String(child.attrGet('href') ?? '');
-          if (href.startsWith('#') || isExternal(href)) { stack.push({ rewrite: false }); continue; }
+          if (href.startsWith('#') || isExternal(href)) {
+            stack.push({ rewrite: false });
+            continue;
+          }
           const resolved = env.resolveLink(href);
           if (resolved === null) {
             child.tag = 'span';

@@ -1,6 +1,14 @@
 // steps/NN-*/README.md and README.fr.md: the step's page as Markdown, readable on GitHub.
 import type { Lang, Step } from '../steps.ts';
-import { commandsOf, directCommand, lessonOf, stepContent, stepLabel, t, type FileSection } from './content.ts';
+import {
+  commandsOf,
+  directCommand,
+  lessonOf,
+  stepContent,
+  stepLabel,
+  t,
+  type FileSection,
+} from './content.ts';
 import { hunkHeader, type FileDiff } from './diffs.ts';
 import { langOf } from './highlight.ts';
 
@@ -42,11 +50,20 @@ function fileSection(step: Step, section: FileSection, lang: Lang): string[] {
   if (section.text === undefined) return [`### ${section.file}`, '', `_${t(lang, 'notAvailableLong')}_`, ''];
   const out = [`### [${section.file}](${section.file})`, ''];
   if (section.diffs.length === 0) {
-    return [...out, t(lang, 'newFile'), '', codeBlock(section.text, langOf(section.file) ? 'ts' : 'text'), ''];
+    return [
+      ...out,
+      t(lang, 'newFile'),
+      '',
+      codeBlock(section.text, langOf(section.file) ? 'ts' : 'text'),
+      '',
+    ];
   }
   for (const d of section.diffs) {
     out.push(`#### \`${d.from}\` → \`${section.file}\``, '');
-    out.push(`${t(lang, 'diffFrom')} [${d.from}](${fileLink(step, d.fromStep, d.from)})${d.fromStep.id === step.id ? '' : ` (${t(lang, 'fromStep')} ${d.fromStep.id.slice(0, 2)})`}.`, '');
+    out.push(
+      `${t(lang, 'diffFrom')} [${d.from}](${fileLink(step, d.fromStep, d.from)})${d.fromStep.id === step.id ? '' : ` (${t(lang, 'fromStep')} ${d.fromStep.id.slice(0, 2)})`}.`,
+      '',
+    );
     out.push(d.diff ? diffMarkdown(d.diff) : `_${t(lang, 'notAvailableLong')}_`, '');
   }
   return out;
@@ -58,7 +75,9 @@ export function renderReadme(step: Step, lang: Lang): string {
   const nav = [
     content.prev && `← ${stepLink(content.prev, lang)}`,
     content.next && `${stepLink(content.next, lang)} →`,
-  ].filter(Boolean).join(' · ');
+  ]
+    .filter(Boolean)
+    .join(' · ');
   const lesson = lessonOf(step, lang);
   const commands = commandsOf(step, lang);
   const width = Math.max(...commands.map((c) => c.command.length));
@@ -82,8 +101,16 @@ export function renderReadme(step: Step, lang: Lang): string {
   if (direct) out.push(t(lang, 'runDirect'), '', codeBlock(direct, 'sh'), '');
   out.push(`## ${t(lang, 'theCode')}`, '');
   if (content.borrowed.length > 0) {
-    out.push(`${t(lang, 'alsoUses')} ${content.borrowed.map((b) => `[${b.file}](${fileLink(step, b.step, b.file)}) (${t(lang, 'fromStep')} ${b.step.id.slice(0, 2)})`).join(', ')}.`, '');
+    out.push(
+      `${t(lang, 'alsoUses')} ${content.borrowed.map((b) => `[${b.file}](${fileLink(step, b.step, b.file)}) (${t(lang, 'fromStep')} ${b.step.id.slice(0, 2)})`).join(', ')}.`,
+      '',
+    );
   }
   for (const section of content.files) out.push(...fileSection(step, section, lang));
-  return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+  return (
+    out
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trimEnd() + '\n'
+  );
 }

@@ -5,8 +5,16 @@ import { join, posix } from 'node:path';
 import type { HighlighterCore } from 'shiki/core';
 import { LANGS, loadSteps, type Lang, type Step } from '../steps.ts';
 import {
-  DOCS_SRC, commandsOf, directCommand, docsSource, lessonOf, stepContent, stepLabel, t,
-  type Command, type FileSection,
+  DOCS_SRC,
+  commandsOf,
+  directCommand,
+  docsSource,
+  lessonOf,
+  stepContent,
+  stepLabel,
+  t,
+  type Command,
+  type FileSection,
 } from './content.ts';
 import { readStepFile } from './diffs.ts';
 import { diffHtml, wholeFileHtml } from './diffhtml.ts';
@@ -49,7 +57,12 @@ function fileLines(site: Site, file: string): string[] | undefined {
 }
 
 /** Turns the relative links of a Markdown source (written for GitHub) into links between site pages. */
-function linkResolver(site: Site, baseDir: string, page: string, lang: Lang): (link: string) => string | null {
+function linkResolver(
+  site: Site,
+  baseDir: string,
+  page: string,
+  lang: Lang,
+): (link: string) => string | null {
   const steps = loadSteps();
   return (link) => {
     const [pathPart = '', hash] = link.split('#', 2);
@@ -60,22 +73,38 @@ function linkResolver(site: Site, baseDir: string, page: string, lang: Lang): (l
       if (!step) return null;
       const rest = stepMatch[2] ?? '';
       const to = href(page, pagePath(step, lang));
-      if (rest === '' || /^(README(\.fr)?\.md|lesson\.(en|fr)\.md)$/.test(rest)) return hash ? `${to}#${hash}` : to;
+      if (rest === '' || /^(README(\.fr)?\.md|lesson\.(en|fr)\.md)$/.test(rest))
+        return hash ? `${to}#${hash}` : to;
       if (step.files.includes(rest)) return `${to}#${fileAnchor(rest)}`;
       return null;
     }
     const src = /^docs-src\/(index|teachers)\.(en|fr)\.md$/.exec(target);
-    if (src && (src[1] === 'index' || site.hasTeachers)) return href(page, pagePath(src[1] as 'index' | 'teachers', lang));
+    if (src && (src[1] === 'index' || site.hasTeachers))
+      return href(page, pagePath(src[1] as 'index' | 'teachers', lang));
     return null;
   };
 }
 
-function renderMarkdown(site: Site, source: string, baseDir: string, page: string, lang: Lang, ids: Set<string>): string {
+function renderMarkdown(
+  site: Site,
+  source: string,
+  baseDir: string,
+  page: string,
+  lang: Lang,
+  ids: Set<string>,
+): string {
   const env: MarkdownEnv = { resolveLink: linkResolver(site, baseDir, page, lang), ids };
   return site.md.render(source, env as unknown as Record<string, unknown>);
 }
 
-function layout(opts: { lang: Lang; page: string; title: string; otherPage: string; body: string; diffs: boolean }): string {
+function layout(opts: {
+  lang: Lang;
+  page: string;
+  title: string;
+  otherPage: string;
+  body: string;
+  diffs: boolean;
+}): string {
   const { lang, page, title, otherPage, body } = opts;
   const other: Lang = lang === 'en' ? 'fr' : 'en';
   const assets = (name: string) => href(page, `assets/${name}`);
@@ -132,9 +161,14 @@ function fileSectionHtml(site: Site, page: string, step: Step, section: FileSect
     const fromLink = `<a href="${stepLink(page, d.fromStep, lang, fileAnchor(d.from))}"><code>${from}</code></a>`;
     const where = d.fromStep.id === step.id ? '' : ` (${t(lang, 'fromStep')} ${d.fromStep.id.slice(0, 2)})`;
     const caption = `${d.from} → ${file}`;
-    const stat = d.diff ? ` <span class="stat"><span class="plus">+${d.diff.added}</span> <span class="minus">−${d.diff.removed}</span></span>` : '';
+    const stat = d.diff
+      ? ` <span class="stat"><span class="plus">+${d.diff.added}</span> <span class="minus">−${d.diff.removed}</span></span>`
+      : '';
     const oldLines = fileLines(site, d.from);
-    const body = d.diff && oldLines ? diffHtml(d.diff, { oldLines, newLines }, caption) : `<p class="unavailable">${t(lang, 'notAvailableLong')}</p>`;
+    const body =
+      d.diff && oldLines
+        ? diffHtml(d.diff, { oldLines, newLines }, caption)
+        : `<p class="unavailable">${t(lang, 'notAvailableLong')}</p>`;
     return `<section class="diff" id="${diffAnchor(d.from, file)}"><h4><code>${from}</code> → <code>${escapeHtml(file)}</code>${stat}</h4>
 <p class="from">${t(lang, 'diffFrom')} ${fromLink}${where}.</p>
 ${body}</section>`;
@@ -156,29 +190,48 @@ function stepPage(site: Site, step: Step, lang: Lang): string {
     ? renderMarkdown(site, lesson, `steps/${step.id}`, page, lang, ids)
     : `<p class="unavailable">${t(lang, 'lessonMissing')}</p>`;
   const direct = directCommand(step);
-  const nav = (cls: string) => `<nav class="${cls}">${joinParts([
-    content.prev ? `<a rel="prev" href="${stepLink(page, content.prev, lang)}">← ${escapeHtml(stepLabel(content.prev, lang))}</a>` : '<span></span>',
-    `<a href="${href(page, pagePath('index', lang))}">${t(lang, 'allSteps')}</a>`,
-    content.next ? `<a rel="next" href="${stepLink(page, content.next, lang)}">${escapeHtml(stepLabel(content.next, lang))} →</a>` : '<span></span>',
-  ], '')}</nav>`;
-  const borrowed = content.borrowed.length > 0
-    ? `<p>${t(lang, 'alsoUses')} ${content.borrowed.map((b) => `<a href="${stepLink(page, b.step, lang, fileAnchor(b.file))}"><code>${escapeHtml(b.file)}</code></a> (${t(lang, 'fromStep')} ${b.step.id.slice(0, 2)})`).join(', ')}.</p>`
-    : undefined;
+  const nav = (cls: string) =>
+    `<nav class="${cls}">${joinParts(
+      [
+        content.prev
+          ? `<a rel="prev" href="${stepLink(page, content.prev, lang)}">← ${escapeHtml(stepLabel(content.prev, lang))}</a>`
+          : '<span></span>',
+        `<a href="${href(page, pagePath('index', lang))}">${t(lang, 'allSteps')}</a>`,
+        content.next
+          ? `<a rel="next" href="${stepLink(page, content.next, lang)}">${escapeHtml(stepLabel(content.next, lang))} →</a>`
+          : '<span></span>',
+      ],
+      '',
+    )}</nav>`;
+  const borrowed =
+    content.borrowed.length > 0
+      ? `<p>${t(lang, 'alsoUses')} ${content.borrowed.map((b) => `<a href="${stepLink(page, b.step, lang, fileAnchor(b.file))}"><code>${escapeHtml(b.file)}</code></a> (${t(lang, 'fromStep')} ${b.step.id.slice(0, 2)})`).join(', ')}.</p>`
+      : undefined;
   const body = joinParts([
     nav('prevnext top-nav'),
     `<h1><span class="num">${t(lang, 'step')} ${step.id.slice(0, 2)}</span> ${escapeHtml(step.title[lang])}</h1>`,
     `<p class="section">${t(lang, 'labSection')}${lang === 'fr' ? ' :' : ':'} <strong>${escapeHtml(step.section)}</strong></p>`,
     `<div class="lesson">\n${lessonHtml}</div>`,
     `<h2 id="${escapeHtml(runId)}">${t(lang, 'howToRun')}</h2>`,
-    `<ul class="commands">\n${commandsOf(step, lang).map((c) => commandHtml(lang, c)).join('\n')}\n</ul>`,
-    direct && `<p>${t(lang, 'runDirect')}</p><ul class="commands">${commandHtml(lang, { command: direct, note: '' })}</ul>`,
+    `<ul class="commands">\n${commandsOf(step, lang)
+      .map((c) => commandHtml(lang, c))
+      .join('\n')}\n</ul>`,
+    direct &&
+      `<p>${t(lang, 'runDirect')}</p><ul class="commands">${commandHtml(lang, { command: direct, note: '' })}</ul>`,
     `<h2 id="${escapeHtml(codeId)}">${t(lang, 'theCode')}</h2>`,
     borrowed,
     ...content.files.map((section) => fileSectionHtml(site, page, step, section, lang)),
     nav('prevnext'),
   ]);
   const other: Lang = lang === 'en' ? 'fr' : 'en';
-  return layout({ lang, page, title: stepLabel(step, lang), otherPage: pagePath(step, other), body, diffs: true });
+  return layout({
+    lang,
+    page,
+    title: stepLabel(step, lang),
+    otherPage: pagePath(step, other),
+    body,
+    diffs: true,
+  });
 }
 
 function indexPage(site: Site, lang: Lang): string {
@@ -194,20 +247,37 @@ function indexPage(site: Site, lang: Lang): string {
     renderMarkdown(site, intro, 'docs-src', page, lang, ids),
     `<h2 id="steps">${t(lang, 'steps')}</h2>`,
     `<ol class="steps">\n${items.join('\n')}\n</ol>`,
-    site.hasTeachers && `<p class="teachers-link"><a href="${href(page, pagePath('teachers', lang))}">${t(lang, 'teachers')} →</a></p>`,
+    site.hasTeachers &&
+      `<p class="teachers-link"><a href="${href(page, pagePath('teachers', lang))}">${t(lang, 'teachers')} →</a></p>`,
     mapping && `<div class="mapping">\n${renderMarkdown(site, mapping, 'docs-src', page, lang, ids)}</div>`,
   ]);
   const other: Lang = lang === 'en' ? 'fr' : 'en';
-  return layout({ lang, page, title: t(lang, 'allSteps'), otherPage: pagePath('index', other), body, diffs: false });
+  return layout({
+    lang,
+    page,
+    title: t(lang, 'allSteps'),
+    otherPage: pagePath('index', other),
+    body,
+    diffs: false,
+  });
 }
 
 function teachersPage(site: Site, lang: Lang): string {
   const page = pagePath('teachers', lang);
-  const source = docsSource(`teachers.${lang}.md`) ?? docsSource(`teachers.${lang === 'en' ? 'fr' : 'en'}.md`) ?? '';
-  const body = `<nav class="prevnext top-nav"><span></span><a href="${href(page, pagePath('index', lang))}">${t(lang, 'allSteps')}</a><span></span></nav>\n`
-    + renderMarkdown(site, source, 'docs-src', page, lang, new Set(['content']));
+  const source =
+    docsSource(`teachers.${lang}.md`) ?? docsSource(`teachers.${lang === 'en' ? 'fr' : 'en'}.md`) ?? '';
+  const body =
+    `<nav class="prevnext top-nav"><span></span><a href="${href(page, pagePath('index', lang))}">${t(lang, 'allSteps')}</a><span></span></nav>\n` +
+    renderMarkdown(site, source, 'docs-src', page, lang, new Set(['content']));
   const other: Lang = lang === 'en' ? 'fr' : 'en';
-  return layout({ lang, page, title: t(lang, 'teachers'), otherPage: pagePath('teachers', other), body, diffs: false });
+  return layout({
+    lang,
+    page,
+    title: t(lang, 'teachers'),
+    otherPage: pagePath('teachers', other),
+    body,
+    diffs: false,
+  });
 }
 
 /** Every file of docs/, path relative to docs/ → content. */
@@ -227,6 +297,7 @@ export function buildSite(hl: HighlighterCore): Map<string, string> {
   }
   out.set('assets/tokens.css', tokenCss());
   const assetsDir = join(DOCS_SRC, 'assets');
-  for (const name of readdirSync(assetsDir).sort()) out.set(`assets/${name}`, readFileSync(join(assetsDir, name), 'utf8'));
+  for (const name of readdirSync(assetsDir).sort())
+    out.set(`assets/${name}`, readFileSync(join(assetsDir, name), 'utf8'));
   return out;
 }

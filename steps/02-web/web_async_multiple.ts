@@ -13,7 +13,10 @@ const HTTP_CLIENT = new Agent().compose(interceptors.redirect({ maxRedirections:
 // aiohttp's session.get(): the download runs in the background and the program could do other things
 // meanwhile. Here there is nothing else to do: writing the page needs the page.
 async function getContent(url: string, timeoutSeconds: number): Promise<string> {
-  const response = await request(url, { dispatcher: HTTP_CLIENT, signal: AbortSignal.timeout(timeoutSeconds * 1000) });
+  const response = await request(url, {
+    dispatcher: HTTP_CLIENT,
+    signal: AbortSignal.timeout(timeoutSeconds * 1000),
+  });
   if (response.statusCode < 200 || response.statusCode > 299) {
     await response.body.dump();
     throw new Error(`le serveur a répondu ${response.statusCode}`);
@@ -29,7 +32,10 @@ async function writeContent(content: string, file: string): Promise<void> {
 // One URL per line; blank lines and # comments are skipped.
 async function readUrls(listFile: string): Promise<string[]> {
   const text = await readFile(listFile, 'utf8');
-  return text.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
 }
 
 // https://www.ynov.com/ → web_www.ynov.com_ (on Windows, the characters a file name cannot hold become _ too)
@@ -55,10 +61,12 @@ async function savePage(url: string, timeoutSeconds: number): Promise<boolean> {
 function explain(error: unknown): string {
   const { name, code, message } = error as NodeJS.ErrnoException;
   if (name === 'TimeoutError') return 'pas de réponse dans le délai imparti';
-  if (code === 'ERR_INVALID_URL' || message.startsWith('Invalid URL')) return 'URL invalide (http:// ou https:// attendu)';
+  if (code === 'ERR_INVALID_URL' || message.startsWith('Invalid URL'))
+    return 'URL invalide (http:// ou https:// attendu)';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'hôte introuvable';
   if (code === 'ECONNREFUSED') return 'connexion refusée';
-  if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR' || code === 'ENOTDIR' || code === 'EROFS') return `fichier inaccessible (${code})`;
+  if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR' || code === 'ENOTDIR' || code === 'EROFS')
+    return `fichier inaccessible (${code})`;
   return message;
 }
 
@@ -69,9 +77,13 @@ function fail(message: string, exitCode = 1): never {
 
 function parseCommandLine(): { listFile: string; timeoutSeconds: number } {
   try {
-    const { values, positionals } = parseArgs({ options: { timeout: { type: 'string', default: '10' } }, allowPositionals: true });
+    const { values, positionals } = parseArgs({
+      options: { timeout: { type: 'string', default: '10' } },
+      allowPositionals: true,
+    });
     const timeoutSeconds = Number(values.timeout);
-    if (positionals.length !== 1 || !(timeoutSeconds > 0 && timeoutSeconds <= 3600)) throw new Error('usage : web_async_multiple <fichier> [--timeout <secondes>]');
+    if (positionals.length !== 1 || !(timeoutSeconds > 0 && timeoutSeconds <= 3600))
+      throw new Error('usage : web_async_multiple <fichier> [--timeout <secondes>]');
     return { listFile: positionals[0]!, timeoutSeconds };
   } catch (error) {
     fail((error as Error).message, 2);
@@ -91,5 +103,7 @@ if (urls.length === 0) fail(`${listFile} ne contient aucune URL`);
 // throws, so one failure does not cut the others short (otherwise: Promise.allSettled).
 const saved = await Promise.all(urls.map((url) => savePage(url, timeoutSeconds)));
 const failures = urls.filter((_, i) => !saved[i]);
-console.log(`Le programme a pris ${((performance.now() - start) / 1000).toFixed(2)} secondes pour s'exécuter.`);
+console.log(
+  `Le programme a pris ${((performance.now() - start) / 1000).toFixed(2)} secondes pour s'exécuter.`,
+);
 if (failures.length > 0) fail(`${failures.length} URL sur ${urls.length} en échec : ${failures.join(', ')}`);

@@ -12,7 +12,10 @@ const HTTP_CLIENT = new Agent().compose(interceptors.redirect({ maxRedirections:
 // Python's requests.get() blocks the program until the page is there. Node has no blocking HTTP
 // client: we await the download, and since nothing else is started meanwhile, the timeline is the same.
 async function getContent(url: string, timeoutSeconds: number): Promise<string> {
-  const response = await request(url, { dispatcher: HTTP_CLIENT, signal: AbortSignal.timeout(timeoutSeconds * 1000) });
+  const response = await request(url, {
+    dispatcher: HTTP_CLIENT,
+    signal: AbortSignal.timeout(timeoutSeconds * 1000),
+  });
   if (response.statusCode < 200 || response.statusCode > 299) {
     await response.body.dump();
     throw new Error(`le serveur a répondu ${response.statusCode}`);
@@ -28,10 +31,12 @@ function writeContent(content: string, file: string): void {
 function explain(error: unknown): string {
   const { name, code, message } = error as NodeJS.ErrnoException;
   if (name === 'TimeoutError') return 'pas de réponse dans le délai imparti';
-  if (code === 'ERR_INVALID_URL' || message.startsWith('Invalid URL')) return 'URL invalide (http:// ou https:// attendu)';
+  if (code === 'ERR_INVALID_URL' || message.startsWith('Invalid URL'))
+    return 'URL invalide (http:// ou https:// attendu)';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'hôte introuvable';
   if (code === 'ECONNREFUSED') return 'connexion refusée';
-  if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR' || code === 'ENOTDIR' || code === 'EROFS') return `fichier inaccessible (${code})`;
+  if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR' || code === 'ENOTDIR' || code === 'EROFS')
+    return `fichier inaccessible (${code})`;
   return message;
 }
 
@@ -42,9 +47,13 @@ function fail(message: string, exitCode = 1): never {
 
 function parseCommandLine(): { url: string; timeoutSeconds: number } {
   try {
-    const { values, positionals } = parseArgs({ options: { timeout: { type: 'string', default: '10' } }, allowPositionals: true });
+    const { values, positionals } = parseArgs({
+      options: { timeout: { type: 'string', default: '10' } },
+      allowPositionals: true,
+    });
     const timeoutSeconds = Number(values.timeout);
-    if (positionals.length !== 1 || !(timeoutSeconds > 0 && timeoutSeconds <= 3600)) throw new Error('usage : web_sync <url> [--timeout <secondes>]');
+    if (positionals.length !== 1 || !(timeoutSeconds > 0 && timeoutSeconds <= 3600))
+      throw new Error('usage : web_sync <url> [--timeout <secondes>]');
     return { url: positionals[0]!, timeoutSeconds };
   } catch (error) {
     fail((error as Error).message, 2);
@@ -60,4 +69,6 @@ try {
 } catch (error) {
   fail(`${url} : ${explain(error)}`);
 }
-console.log(`Le programme a pris ${((performance.now() - start) / 1000).toFixed(2)} secondes pour s'exécuter.`);
+console.log(
+  `Le programme a pris ${((performance.now() - start) / 1000).toFixed(2)} secondes pour s'exécuter.`,
+);

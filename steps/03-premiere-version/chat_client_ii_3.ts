@@ -48,7 +48,11 @@ async function main(): Promise<void> {
   socket.setEncoding('utf8');
   socket.write('Hello\n');
 
-  const rl = readline.createInterface({ input: process.stdin, output: process.stdout, terminal: INTERACTIVE });
+  const rl = readline.createInterface({
+    input: process.stdin,
+    output: process.stdout,
+    terminal: INTERACTIVE,
+  });
   rl.setPrompt(INTERACTIVE ? '> ' : '');
   // Ctrl+C (seen by readline in a terminal, a signal otherwise) or a kill ends the input, as Ctrl+D does.
   rl.on('SIGINT', () => rl.close());

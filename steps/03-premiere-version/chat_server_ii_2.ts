@@ -32,7 +32,9 @@ try {
   await once(server, 'listening');
 } catch (error) {
   // a port already taken (another server?), a bad PORT, an address not on this machine
-  console.error(`Erreur : impossible d'écouter sur ${HOST}:${PORT} (${(error as NodeJS.ErrnoException).code})`);
+  console.error(
+    `Erreur : impossible d'écouter sur ${HOST}:${PORT} (${(error as NodeJS.ErrnoException).code})`,
+  );
   process.exit(1);
 }
 const { address, port } = server.address() as net.AddressInfo;

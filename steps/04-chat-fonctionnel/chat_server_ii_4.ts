@@ -21,7 +21,10 @@ function addressOf(socket: net.Socket): string {
 
 /** The messages in what was just read: one per line (a client may send several at once). */
 function messagesIn(data: string): string[] {
-  return data.split('\n').map((line) => line.replace(/\r$/, '')).filter((line) => line !== '');
+  return data
+    .split('\n')
+    .map((line) => line.replace(/\r$/, ''))
+    .filter((line) => line !== '');
 }
 
 /** writer.write: the bytes are queued and sent in the background ('drain' is Python's `await writer.drain()`). */
@@ -47,7 +50,8 @@ async function handleClientMsg(socket: net.Socket): Promise<void> {
 
   let greeted = false;
   try {
-    for await (const data of socket as AsyncIterable<string>) { // while True: data = await reader.read(1024)
+    for await (const data of socket as AsyncIterable<string>) {
+      // while True: data = await reader.read(1024)
       if (!CLIENTS.has(address)) CLIENTS.set(address, { socket });
       for (const message of messagesIn(data)) {
         console.log(`Message received from ${address} : ${message}`);
@@ -69,7 +73,9 @@ try {
   await once(server, 'listening');
 } catch (error) {
   // a port already taken (another server?), a bad PORT, an address not on this machine
-  console.error(`Erreur : impossible d'écouter sur ${HOST}:${PORT} (${(error as NodeJS.ErrnoException).code})`);
+  console.error(
+    `Erreur : impossible d'écouter sur ${HOST}:${PORT} (${(error as NodeJS.ErrnoException).code})`,
+  );
   process.exit(1);
 }
 const { address, port } = server.address() as net.AddressInfo;

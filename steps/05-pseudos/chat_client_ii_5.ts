@@ -22,7 +22,10 @@ function show(rl: readline.Interface, text: string): void {
 }
 
 /** Asks for lines until one is not blank; undefined if the input ends first. */
-async function askPseudo(rl: readline.Interface, lines: AsyncIterableIterator<string>): Promise<string | undefined> {
+async function askPseudo(
+  rl: readline.Interface,
+  lines: AsyncIterableIterator<string>,
+): Promise<string | undefined> {
   rl.setPrompt(INTERACTIVE ? 'Pseudo : ' : '');
   for (;;) {
     rl.prompt();
@@ -36,7 +39,11 @@ async function askPseudo(rl: readline.Interface, lines: AsyncIterableIterator<st
 }
 
 /** First loop (aioconsole.ainput): each line typed is sent to the server. */
-async function sendUserInput(rl: readline.Interface, lines: AsyncIterableIterator<string>, socket: net.Socket): Promise<void> {
+async function sendUserInput(
+  rl: readline.Interface,
+  lines: AsyncIterableIterator<string>,
+  socket: net.Socket,
+): Promise<void> {
   rl.prompt();
   for await (const line of lines) {
     if (!socket.writable) break; // the server closed the connection meanwhile
@@ -61,7 +68,11 @@ async function main(): Promise<void> {
   await once(socket, 'connect');
   socket.setEncoding('utf8');
 
-  const rl = readline.createInterface({ input: process.stdin, output: process.stdout, terminal: INTERACTIVE });
+  const rl = readline.createInterface({
+    input: process.stdin,
+    output: process.stdout,
+    terminal: INTERACTIVE,
+  });
   rl.setPrompt(INTERACTIVE ? '> ' : '');
   // Ctrl+C (seen by readline in a terminal, a signal otherwise) or a kill ends the input, as Ctrl+D does.
   rl.on('SIGINT', () => rl.close());

@@ -24,7 +24,10 @@ function addressOf(socket: net.Socket): string {
 
 /** The messages in what was just read: one per line (a client may send several at once). */
 function messagesIn(data: string): string[] {
-  return data.split('\n').map((line) => line.replace(/\r$/, '')).filter((line) => line !== '');
+  return data
+    .split('\n')
+    .map((line) => line.replace(/\r$/, ''))
+    .filter((line) => line !== '');
 }
 
 /** The pseudo in a first line `Hello|<PSEUDO>`, or undefined if the line is anything else. */
@@ -69,9 +72,15 @@ function readHello(socket: net.Socket): Promise<{ pseudo: string; rest: string }
     const onData = (data: string): void => {
       text += data;
       const end = text.indexOf('\n');
-      if (end !== -1) return finish(text.slice(0, end), text.slice(end + 1));
+      if (end !== -1) {
+        finish(text.slice(0, end), text.slice(end + 1));
+        return;
+      }
       const couldBeHello = text.startsWith('Hello|') || 'Hello|'.startsWith(text);
-      if (!couldBeHello || text.length > MAX_HELLO_LENGTH) return finish(text, '');
+      if (!couldBeHello || text.length > MAX_HELLO_LENGTH) {
+        finish(text, '');
+        return;
+      }
       clearTimeout(pause);
       pause = setTimeout(() => finish(text, ''), HELLO_PAUSE_MS);
     };
@@ -106,7 +115,8 @@ async function handleClientMsg(socket: net.Socket): Promise<void> {
   broadcast(`Annonce : ${pseudo} a rejoint la chatroom`);
   relay(address, pseudo, hello.rest);
   try {
-    for await (const data of socket as AsyncIterable<string>) { // while True: data = await reader.read(1024)
+    for await (const data of socket as AsyncIterable<string>) {
+      // while True: data = await reader.read(1024)
       relay(address, pseudo, data);
     }
   } catch {
@@ -133,7 +143,9 @@ try {
   await once(server, 'listening');
 } catch (error) {
   // a port already taken (another server?), a bad PORT, an address not on this machine
-  console.error(`Erreur : impossible d'écouter sur ${HOST}:${PORT} (${(error as NodeJS.ErrnoException).code})`);
+  console.error(
+    `Erreur : impossible d'écouter sur ${HOST}:${PORT} (${(error as NodeJS.ErrnoException).code})`,
+  );
   process.exit(1);
 }
 const { address, port } = server.address() as net.AddressInfo;
