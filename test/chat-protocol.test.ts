@@ -4,14 +4,13 @@ import { closeConnections, connect } from './chat-helpers.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import net from 'node:net';
 import { once } from 'node:events';
-import { stopAll, type Proc } from '../scripts/proc.ts';
+import type { Proc } from '../scripts/proc.ts';
 import { type WireClient, startChatServer } from '../scripts/chat-wire.ts';
 import { freePort } from '../scripts/ports.ts';
 import { startStepFile } from '../scripts/stepfile.ts';
 
 afterEach(async () => {
   closeConnections();
-  await stopAll();
 });
 
 function startClient(file: string, port: number): Proc {
