@@ -123,7 +123,7 @@ describe.concurrent('npm run step', () => {
     await expectOneLineError(
       runner(['2', '--bogus']),
       2,
-      /^error: Unknown option '--bogus'.*step 2 takes only --online/,
+      /^error: unknown option "--bogus"; step 2 takes only --online$/,
     );
   });
 
