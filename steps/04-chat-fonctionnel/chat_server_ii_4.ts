@@ -72,7 +72,7 @@ try {
   server.listen(PORT, HOST);
   await once(server, 'listening');
 } catch (error) {
-  // a port already taken (another server?), a bad PORT, an address not on this machine
+  // a port already taken (another server?), an address not on this machine
   console.error(
     `Erreur : impossible d'écouter sur ${HOST}:${PORT} (${(error as NodeJS.ErrnoException).code})`,
   );
