@@ -1,7 +1,6 @@
 // The lab's protocol, step by step, over real TCP: every exact string, who receives what, and who does not.
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeConnections, connect } from './chat-helpers.ts';
-import { setTimeout as sleep } from 'node:timers/promises';
 import net from 'node:net';
 import { once } from 'node:events';
 import { stopAll, type Proc } from '../scripts/proc.ts';
