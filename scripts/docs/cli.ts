@@ -8,8 +8,13 @@ export const USAGE = 'usage: npm run docs [-- --check] [--out <dir>]';
 
 /** `--check`: write nothing, exit 1 naming the stale files. `--out <dir>`: another root than the repository. */
 /** `prebuilt`: files already generated in this process (tests), instead of building them again. */
-export async function docsMain(args: readonly string[], prebuilt?: Map<string, string>): Promise<number> {
-  let check = false;
+/** `env`: `npm run docs --check` (without `--`) leaves the flag to npm, which passes it as npm_config_check. */
+export async function docsMain(
+  args: readonly string[],
+  prebuilt?: Map<string, string>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  let check = env.npm_config_check === 'true';
   let root = ROOT;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
