@@ -216,6 +216,18 @@ describe('freshness', () => {
       expect(await docsMain(['--check', '--out', dir], files)).toBe(1);
       expect(errors.join('\n')).toContain('docs/fr/02-web.html');
       expect(errors).toHaveLength(2);
+      // The root README's steps table is generated too: a hand edit inside its markers is stale.
+      const readme = readFileSync(join(dir, 'README.md'), 'utf8');
+      writeFileSync(join(dir, 'README.md'), readme.replace('| 5 | ', '| five | '));
+      // `npm run docs --check`, without `--`: npm keeps the flag and passes npm_config_check=true.
+      const run = await runScript(join(ROOT, 'scripts/docs.ts'), ['--out', dir], {
+        env: { npm_config_check: 'true' },
+      });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe(
+        'docs: 2 stale files, run `npm run docs`:\n  README.md\n  docs/fr/02-web.html\n',
+      );
+      expect(readFileSync(join(dir, 'docs/fr/02-web.html'), 'utf8')).toBe('stale');
     } finally {
       spy.mockRestore();
       log.mockRestore();
@@ -227,7 +239,7 @@ describe('freshness', () => {
     // A copy of the repository's sources with one file and one lesson removed, node_modules shared.
     const dir = mkdtempSync(join(tmpdir(), 'docs-copy-'));
     try {
-      for (const name of ['scripts', 'steps', 'docs-src', 'package.json'])
+      for (const name of ['scripts', 'steps', 'docs-src', 'package.json', 'README.md'])
         cpSync(join(ROOT, name), join(dir, name), { recursive: true });
       symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
       rmSync(join(dir, 'steps/06-deconnexion/chat_client_ii_6.ts'));
