@@ -1,0 +1,30 @@
+// The checker's registry: every suite, and through them every check the checker knows. A step says in its
+// step.json which suite checks each of its programs and which checks that program must pass; nothing here
+// knows a step.
+import { UsageError } from '../cli.ts';
+import { chatClientSuite } from './client.ts';
+import type { CheckDef, Suite } from './define.ts';
+import { chatServerSuite } from './server.ts';
+import { sleepSuite } from './sleep.ts';
+import { webSuite } from './web.ts';
+
+export const SUITES: readonly Suite[] = [sleepSuite, webSuite, chatServerSuite, chatClientSuite];
+
+export function findSuite(name: string): Suite {
+  const suite = SUITES.find((s) => s.name === name);
+  if (!suite) {
+    throw new UsageError(
+      `no check suite named "${name}"; suites are ${SUITES.map((s) => s.name).join(', ')}`,
+    );
+  }
+  return suite;
+}
+
+/** The definition of a check, from any suite. */
+export function checkDef(id: string): CheckDef {
+  for (const suite of SUITES) {
+    const def = suite.checks.find((check) => check.id === id);
+    if (def) return def;
+  }
+  throw new Error(`no check "${id}" in the registry (scripts/check/registry.ts)`);
+}
