@@ -203,6 +203,30 @@ describe.skipIf(!RUN)('the site in Chromium', () => {
     await page.close();
   });
 
+  it("the lab's Python beside the TypeScript: def level with function, each pane scrolling", async () => {
+    const { page, problems } = await open('05-pseudos.html');
+    const section = page.locator('[id="py-chat_server_ii_5.ts"]');
+    const rowTop = (pane: number, text: string) =>
+      section
+        .locator('.pane')
+        .nth(pane)
+        .locator('tr', { hasText: text })
+        .first()
+        .evaluate((tr) => (tr as unknown as Box).getBoundingClientRect().top);
+    expect(await rowTop(0, 'async def handle_client_msg')).toBe(
+      await rowTop(1, 'async function handleClientMsg'),
+    );
+    expect(await rowTop(0, 'CLIENTS = {}')).toBe(await rowTop(1, 'const CLIENTS = new Map'));
+    const overflow = await section
+      .locator('.pane')
+      .evaluateAll((panes) => panes.map((p) => getComputedStyle(p).overflowX));
+    expect(overflow).toEqual(['auto', 'auto']);
+    await section.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOTS, 'python-1280.png') });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('on a phone the side-by-side view is not offered: the unified diff shows', async () => {
     const { page, problems } = await open('05-pseudos.html', PHONE);
     expect(await page.locator('.view-switch').isVisible()).toBe(false);

@@ -175,6 +175,21 @@ describe('pages', () => {
     }
   });
 
+  it('each row of the Python ↔ Node.js table links to its line of the lab’s Python, on a step page', () => {
+    expect.hasAssertions();
+    const pages = site();
+    for (const lang of LANGS) {
+      const mapping = pages.get(lang === 'en' ? 'mapping.html' : `${lang}/mapping.html`)!;
+      const rows = mapping.split('<tr>').slice(2);
+      expect(rows.length).toBeGreaterThan(20);
+      for (const row of rows) {
+        const link = /<a href="(\d\d-[^"#]+\.html)#([^"]+)">/.exec(row);
+        expect(link?.[2], row).toMatch(/^py-[a-z_0-9]+\.py-\d+$/);
+        expect(idsOf(pages.get(`${lang === 'en' ? '' : `${lang}/`}${link![1]}`)!)).toContain(link![2]);
+      }
+    }
+  });
+
   it('holds no absolute path (and is deterministic: see the copy below, built by another process)', () => {
     for (const [path, text] of files) expect(text.includes(ROOT), path).toBe(false);
   });
@@ -239,7 +254,7 @@ describe('freshness', () => {
     // A copy of the repository's sources with one file and one lesson removed, node_modules shared.
     const dir = mkdtempSync(join(tmpdir(), 'docs-copy-'));
     try {
-      for (const name of ['scripts', 'steps', 'docs-src', 'package.json', 'README.md'])
+      for (const name of ['scripts', 'steps', 'docs-src', 'reference', 'package.json', 'README.md'])
         cpSync(join(ROOT, name), join(dir, name), { recursive: true });
       symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
       rmSync(join(dir, 'steps/06-deconnexion/chat_client_ii_6.ts'));

@@ -51,15 +51,39 @@ describe('Python beside TypeScript', () => {
     const rows = sideBySide(py, ts);
     const row = (text: string) => rows.findIndex(([p, t]) => p.includes(text) || t.includes(text));
     expect(rows[row('CLIENTS = {}')]).toEqual(['CLIENTS = {}', 'const CLIENTS = new Map<string, Client>();']);
-    // The TypeScript's leading comment comes with its function: the def faces the comment's line.
-    expect(rows[row('def get_content')]).toEqual(['async def get_content(url):', '// One readable line.']);
+    // The def is level with the function; the TypeScript's comment above it faces a blank.
+    expect(rows[row('def get_content')]).toEqual([
+      'async def get_content(url):',
+      'async function getContent(url: string): Promise<string> {',
+    ]);
+    expect(rows[row('// One readable line.')]).toEqual(['·', '// One readable line.']);
     expect(rows[row('def handle_client_msg')]).toEqual([
       'async def handle_client_msg(reader, writer):',
-      '/** Reads every message. */',
+      'const handleClientMsg = async (socket: net.Socket): Promise<void> => {',
     ]);
     // Every line of both files, each once, in order.
     expect(rows.map((r) => r[0]).filter((l) => l !== '·')).toEqual(py.split('\n'));
     expect(rows.map((r) => r[1]).filter((l) => l !== '·')).toEqual(ts.split('\n'));
+  });
+
+  it("faces Python's main() with the TypeScript's top-level program", () => {
+    const py = 'def get_content(url):\n    pass\n\n\nasync def main():\n    await get_content(1)\n';
+    const ts = [
+      'function getContent(url: string): void {}',
+      '',
+      'function fail(message: string): never {',
+      '  throw new Error(message);',
+      '}',
+      '',
+      '// The program.',
+      'const url = process.argv[2];',
+      'getContent(url);',
+    ].join('\n');
+    const rows = sideBySide(py, ts);
+    expect(rows.find(([p]) => p.startsWith('async def main'))).toEqual([
+      'async def main():',
+      'const url = process.argv[2];',
+    ]);
   });
 
   it('falls back to top-aligned rows when no function matches', () => {

@@ -52,7 +52,7 @@ function units(lines: readonly string[], pattern: RegExp, lead: RegExp): Unit[] 
     if (!name) return;
     let start = i;
     while (start - 1 > (found.at(-1)?.line ?? -1) && lead.test(lines[start - 1]!)) start--;
-    found.push({ key: name.startsWith('if __name__') ? 'main' : key(name), name, start, line: i });
+    found.push({ key: name.startsWith('if __name__') ? '__main__' : key(name), name, start, line: i });
   });
   return found;
 }
@@ -77,6 +77,31 @@ function matchUnits(py: Unit[], ts: Unit[]): [Unit, Unit][] {
   return pairs;
 }
 
+/**
+ * Python's `def main()` faces the TypeScript's top-level program (an ES module has no main): its first
+ * statement at column 0, after the function that faces the unit before `main`, that starts no unit itself.
+ */
+function mainFacesTopLevel(py: Unit[], ts: Unit[], tsLines: string[], pairs: [Unit, Unit][]): void {
+  const main = py.find((u) => u.key === 'main');
+  if (!main || ts.some((u) => u.key === 'main') || pairs.some(([p]) => p === main)) return;
+  const before = pairs.filter(([p]) => p.line < main.line).at(-1);
+  const after = pairs.find(([p]) => p.line > main.line);
+  const end = after ? after[1].start : tsLines.length;
+  const unitLines = new Set(ts.map((u) => u.line));
+  for (let i = before ? before[1].line + 1 : 0; i < end; i++) {
+    const line = tsLines[i]!;
+    if (!/^[^\s})\]]/.test(line) || TS_LEAD.test(line) || /^(import|export)\b/.test(line) || unitLines.has(i))
+      continue;
+    let start = i;
+    while (start - 1 > (before?.[1].line ?? -1) && TS_LEAD.test(tsLines[start - 1]!)) start--;
+    pairs.splice(before ? pairs.indexOf(before) + 1 : 0, 0, [
+      main,
+      { key: 'main', name: 'main', start, line: i },
+    ]);
+    return;
+  }
+}
+
 export interface AlignedRow {
   /** 0-based line indexes; undefined where that side has a blank to keep the other side aligned. */
   py?: number;
@@ -85,32 +110,40 @@ export interface AlignedRow {
   unit?: string;
 }
 
-/** Rows of the two files side by side: each matched pair of units starts on the same row. */
+/** Rows of the two files side by side: the names of each matched pair of units on the same row. */
 export function alignPython(pyText: string, tsText: string): AlignedRow[] {
   const py = pyText.replace(/\r\n/g, '\n').replace(/\n$/, '').split('\n');
   const ts = tsText.replace(/\r\n/g, '\n').replace(/\n$/, '').split('\n');
-  const pairs = matchUnits(units(py, PY_UNIT, PY_LEAD), units(ts, TS_UNIT, TS_LEAD));
-  const cuts = [
-    ...pairs.map(([p, t]) => ({ py: p.start, ts: t.start, unit: p.name })),
-    { py: py.length, ts: ts.length },
-  ];
+  const tsUnits = units(ts, TS_UNIT, TS_LEAD);
+  const pairs = matchUnits(units(py, PY_UNIT, PY_LEAD), tsUnits);
+  mainFacesTopLevel(units(py, PY_UNIT, PY_LEAD), tsUnits, ts, pairs);
   const rows: AlignedRow[] = [];
   let pyAt = 0;
   let tsAt = 0;
-  let unit: string | undefined;
-  for (const cut of cuts) {
-    const height = Math.max(cut.py - pyAt, cut.ts - tsAt);
+  /** Rows up to (not including) the given lines, top-aligned, or bottom-aligned for leading comments. */
+  const fill = (pyTo: number, tsTo: number, bottom: boolean, unit?: string) => {
+    const height = Math.max(pyTo - pyAt, tsTo - tsAt);
+    const pyFrom = bottom ? pyTo - height : pyAt;
+    const tsFrom = bottom ? tsTo - height : tsAt;
     for (let k = 0; k < height; k++) {
       const row: AlignedRow = {};
-      if (pyAt + k < cut.py) row.py = pyAt + k;
-      if (tsAt + k < cut.ts) row.ts = tsAt + k;
+      if (pyFrom + k >= pyAt && pyFrom + k < pyTo) row.py = pyFrom + k;
+      if (tsFrom + k >= tsAt && tsFrom + k < tsTo) row.ts = tsFrom + k;
       if (k === 0 && unit) row.unit = unit;
       rows.push(row);
     }
-    pyAt = cut.py;
-    tsAt = cut.ts;
-    unit = 'unit' in cut ? cut.unit : undefined;
+    pyAt = pyTo;
+    tsAt = tsTo;
+  };
+  // Before each pair: the lines in between, top-aligned; then the comments above the two names,
+  // bottom-aligned, so that `def get_content` is level with `function getContent`.
+  for (const [p, t] of pairs) {
+    fill(p.start, t.start, false);
+    const unitRows = rows.length;
+    fill(p.line, t.line, true, p.name);
+    if (rows.length === unitRows) rows.push({ py: pyAt++, ts: tsAt++, unit: p.name });
   }
+  fill(py.length, ts.length, false);
   return rows;
 }
 
