@@ -73,9 +73,11 @@ function stepsList(ctx: BlockContext & { stepHref: (step: Step) => string }): st
     .map((group) => {
       const items = group.steps.map((step) => {
         const unavailable = step.available ? '' : ` <span class="badge">${t(lang, 'notAvailable')}</span>`;
-        return `<li><a href="${ctx.stepHref(step)}"><span class="num">${step.id.slice(0, 2)}</span> ${escapeHtml(step.title[lang])}</a>${unavailable}<span class="section">${escapeHtml(step.section)}</span></li>`;
+        const link = `<a href="${ctx.stepHref(step)}"><span class="num">${step.id.slice(0, 2)}</span> ${escapeHtml(step.title[lang])}</a>`;
+        return `<li>${link}${unavailable}<span class="section">${escapeHtml(step.section)}</span></li>`;
       });
-      return `<h3 class="part">${escapeHtml(partTitle(lang, group.part))}</h3>\n<ol class="steps">\n${items.join('\n')}\n</ol>`;
+      const title = `<h3 class="part">${escapeHtml(partTitle(lang, group.part))}</h3>`;
+      return `${title}\n<ol class="steps">\n${items.join('\n')}\n</ol>`;
     })
     .join('\n');
 }

@@ -8,7 +8,7 @@ export const USAGE = 'usage: npm run docs [-- --check] [--out <dir>]';
 
 /** `--check`: write nothing, exit 1 naming the stale files. `--out <dir>`: another root than the repository. */
 /** `prebuilt`: files already generated in this process (tests), instead of building them again. */
-/** `env`: `npm run docs --check` (without `--`) leaves the flag to npm, which passes it as npm_config_check. */
+/** `env`: `npm run docs --check` (without `--`) leaves the flag to npm, which sets npm_config_check. */
 export async function docsMain(
   args: readonly string[],
   prebuilt?: Map<string, string>,

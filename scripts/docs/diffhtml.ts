@@ -48,10 +48,11 @@ const row = (r: PaneRow) =>
  */
 export function panesHtml(cls: string, caption: string, sides: { head: string; rows: PaneRow[] }[]): string {
   const cap = escapeHtml(caption);
-  const panes = sides.map(
-    (side) =>
-      `<div class="pane" role="region" aria-label="${cap}: ${escapeHtml(side.head.replace(/<[^>]+>/g, ''))}" tabindex="0"><div class="pane-head">${side.head}</div><table class="code"><tbody>\n${side.rows.map(row).join('\n')}\n</tbody></table></div>`,
-  );
+  const panes = sides.map((side) => {
+    const label = `${cap}: ${escapeHtml(side.head.replace(/<[^>]+>/g, ''))}`;
+    const rows = side.rows.map(row).join('\n');
+    return `<div class="pane" role="region" aria-label="${label}" tabindex="0"><div class="pane-head">${side.head}</div><table class="code"><tbody>\n${rows}\n</tbody></table></div>`;
+  });
   return `<div class="panes ${cls}">\n${panes.join('\n')}\n</div>`;
 }
 

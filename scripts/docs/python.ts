@@ -1,5 +1,5 @@
-// The lab's Python beside our TypeScript: reference/python/<name>.py for steps/…/<name>.ts, aligned function
-// by function (`def get_content` beside `function getContent`), top-aligned where nothing matches.
+// The lab's Python beside our TypeScript: reference/python/<name>.py for steps/…/<name>.ts, aligned
+// function by function (`def get_content` beside `function getContent`), top-aligned where nothing matches.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../steps.ts';
@@ -23,8 +23,14 @@ export function readPython(file: string): string | undefined {
 const key = (name: string) => name.replace(/_/g, '').toLowerCase();
 
 // A function, a class, the main guard, or a top-level CONSTANT (`CLIENTS = {}` faces `const CLIENTS = …`).
-const PY_UNIT =
-  /^\s*(?:async\s+)?def\s+(\w+)|^\s*class\s+(\w+)|^(if __name__ == ['"]__main__['"]:)|^([A-Z][A-Z0-9_]*)\s*(?::[^=]+)?=/;
+const PY_UNIT = new RegExp(
+  [
+    /^\s*(?:async\s+)?def\s+(\w+)/.source,
+    /^\s*class\s+(\w+)/.source,
+    /^(if __name__ == ['"]__main__['"]:)/.source,
+    /^([A-Z][A-Z0-9_]*)\s*(?::[^=]+)?=/.source,
+  ].join('|'),
+);
 const TS_UNIT = new RegExp(
   [
     /^\s*(?:export\s+)?(?:async\s+)?function\*?\s+(\w+)/.source,

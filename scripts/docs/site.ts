@@ -260,7 +260,8 @@ function pythonHtml(site: Site, file: string, tsLines: string[], lang: Lang): st
     { head: `Python · <code>${escapeHtml(pyName)}</code>`, rows: side(pyLines, (r) => r.py, true) },
     { head: `TypeScript · <code>${escapeHtml(file)}</code>`, rows: side(tsLines, (r) => r.ts, false) },
   ]);
-  return `<section class="python" id="${pythonAnchor(file)}"><h4>${t(lang, 'pythonBeside')}: <code>${escapeHtml(pyName)}</code> ↔ <code>${escapeHtml(file)}</code></h4>
+  const title = `${t(lang, 'pythonBeside')}: <code>${escapeHtml(pyName)}</code> ↔ <code>${escapeHtml(file)}</code>`;
+  return `<section class="python" id="${pythonAnchor(file)}"><h4>${title}</h4>
 ${panes}</section>`;
 }
 
@@ -269,11 +270,13 @@ function stepsNav(site: Site, page: string, current: Step, lang: Lang): string {
   const groups = stepsByPart().map((group) => {
     const items = group.steps.map((step) => {
       const mark = step.id === current.id ? ' aria-current="page"' : '';
-      return `<li><a href="${stepLink(page, step, lang)}"${mark}><span class="num">${step.id.slice(0, 2)}</span> ${escapeHtml(step.title[lang])}</a></li>`;
+      const label = `<span class="num">${step.id.slice(0, 2)}</span> ${escapeHtml(step.title[lang])}`;
+      return `<li><a href="${stepLink(page, step, lang)}"${mark}>${label}</a></li>`;
     });
     return `<p class="part">${escapeHtml(partTitle(lang, group.part))}</p><ol>${items.join('')}</ol>`;
   });
-  return `<nav class="steps-nav" aria-label="${t(lang, 'stepsNav')}">${groups.join('')}${pageLinks(site, page, 'steps', lang)}</nav>\n`;
+  const links = pageLinks(site, page, 'steps', lang);
+  return `<nav class="steps-nav" aria-label="${t(lang, 'stepsNav')}">${groups.join('')}${links}</nav>\n`;
 }
 
 /** Links to the pages that pages.json links from `from` (a page id, or `steps`). */
@@ -356,6 +359,7 @@ function docPage(site: Site, def: PageDef, lang: Lang): string {
   const ids = new Set(['content']);
   const where = `docs-src/${source.name}`;
   const stepHref = (step: Step) => stepLink(page, step, lang);
+  const home = href(page, pagePath(HOME, lang));
   const content = splitAtMarkers(source.text, where)
     .map((part) => {
       if ('text' in part) return renderMarkdown(site, part.text, 'docs-src', page, lang, ids);
@@ -367,7 +371,7 @@ function docPage(site: Site, def: PageDef, lang: Lang): string {
     .join('\n');
   const body = joinParts([
     def.id !== HOME &&
-      `<nav class="prevnext top-nav"><span></span><a href="${href(page, pagePath(HOME, lang))}">${t(lang, 'allSteps')}</a><span></span></nav>`,
+      `<nav class="prevnext top-nav"><span></span><a href="${home}">${t(lang, 'allSteps')}</a><span></span></nav>`,
     `<div class="doc page-${def.id}">\n${content}</div>`,
     pageLinks(site, page, def.id, lang),
   ]);
