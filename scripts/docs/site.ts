@@ -249,7 +249,8 @@ function pythonHtml(site: Site, file: string, tsLines: string[], lang: Lang): st
     rows.map((r): PaneRow => {
       const i = pick(r);
       const cls = r.unit ? 'unit' : undefined;
-      if (i === undefined) return { cls, cells: '<td class="num"></td><td class="src empty"> </td>' };
+      const pad = r.unit ? 'unit pad' : 'pad';
+      if (i === undefined) return { cls: pad, cells: '<td class="num"></td><td class="src empty"> </td>' };
       return {
         cls,
         id: py ? pythonLineAnchor(pyName, i + 1) : undefined,
@@ -260,7 +261,9 @@ function pythonHtml(site: Site, file: string, tsLines: string[], lang: Lang): st
     { head: `Python · <code>${escapeHtml(pyName)}</code>`, rows: side(pyLines, (r) => r.py, true) },
     { head: `TypeScript · <code>${escapeHtml(file)}</code>`, rows: side(tsLines, (r) => r.ts, false) },
   ]);
-  const title = `${t(lang, 'pythonBeside')}: <code>${escapeHtml(pyName)}</code> ↔ <code>${escapeHtml(file)}</code>`;
+  const colon = lang === 'fr' ? ' :' : ':';
+  const names = `<code>${escapeHtml(pyName)}</code> ↔ <code>${escapeHtml(file)}</code>`;
+  const title = `${t(lang, 'pythonBeside')}${colon} ${names}`;
   return `<section class="python" id="${pythonAnchor(file)}"><h4>${title}</h4>
 ${panes}</section>`;
 }
