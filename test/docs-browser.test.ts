@@ -237,6 +237,15 @@ describe.skipIf(!RUN)('the site in Chromium', () => {
     expect(await page.locator('.diff-view.split').first().isVisible()).toBe(false);
     await page.locator('.diff-view.unified').first().scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SCREENSHOTS, 'phone-390.png') });
+    // The lab's Python comes above the TypeScript, without the blank rows that align them side by side.
+    const [py, ts] = await page
+      .locator('.pyts')
+      .first()
+      .locator('.pane')
+      .evaluateAll((panes) => panes.map((p) => (p as unknown as Box).getBoundingClientRect()));
+    expect(ts!.top).toBeGreaterThanOrEqual(py!.bottom);
+    expect(ts!.right).toBeLessThanOrEqual(PHONE.width);
+    expect(await page.locator('.pyts tr.pad').first().isVisible()).toBe(false);
     expect(problems).toEqual([]);
     await page.close();
   });
