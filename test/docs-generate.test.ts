@@ -7,7 +7,8 @@ import { join, posix } from 'node:path';
 import { LANGS, ROOT, loadSteps } from '../scripts/steps.ts';
 import { buildAll, staleFiles, writeFiles } from '../scripts/docs/build.ts';
 import { docsMain } from '../scripts/docs/cli.ts';
-import { diffTexts, pairSteps } from '../scripts/docs/diffs.ts';
+import { diffTexts } from '../scripts/textdiff.ts';
+import { pairSteps } from '../scripts/steps.ts';
 import { diffMarkdown } from '../scripts/docs/readme.ts';
 import { diffHtml } from '../scripts/docs/diffhtml.ts';
 import { getHighlighter, highlightLines } from '../scripts/docs/highlight.ts';
@@ -235,9 +236,14 @@ describe('freshness', () => {
       const readme = readFileSync(join(dir, 'README.md'), 'utf8');
       writeFileSync(join(dir, 'README.md'), readme.replace('| 5 | ', '| five | '));
       // `npm run docs --check`, without `--`: npm keeps the flag and passes npm_config_check=true.
-      const run = await runScript(join(ROOT, 'scripts/docs.ts'), ['--out', dir], {
-        env: { npm_config_check: 'true' },
-      });
+      const [run, wrong] = await Promise.all([
+        runScript(join(ROOT, 'scripts/docs.ts'), ['--out', dir], { env: { npm_config_check: 'true' } }),
+        runScript(join(ROOT, 'scripts/docs.ts'), ['--chek']),
+      ]);
+      expect([wrong.code, wrong.stderr]).toEqual([
+        2,
+        'error: unknown option "--chek"; usage: npm run docs [-- --check] [--out <dir>]\n',
+      ]);
       expect(run.code).toBe(1);
       expect(run.stderr).toBe(
         'docs: 2 stale files, run `npm run docs`:\n  README.md\n  docs/fr/02-web.html\n',

@@ -2,8 +2,17 @@
 // its diffs from its predecessors (lineage). readme.ts renders it as Markdown, site.ts as HTML.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, stepOfFile, type Lang, type Step } from '../steps.ts';
-import { diffTexts, nextStep, predecessors, previousStep, readStepFile, type FileDiff } from './diffs.ts';
+import {
+  ROOT,
+  nextStep,
+  predecessors,
+  previousStep,
+  readStepFile,
+  stepOfFile,
+  type Lang,
+  type Step,
+} from '../steps.ts';
+import { diffTexts, type FileDiff } from '../textdiff.ts';
 
 export const DOCS_SRC = join(ROOT, 'docs-src');
 

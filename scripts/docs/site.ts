@@ -3,7 +3,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { HighlighterCore } from 'shiki/core';
-import { LANGS, loadSteps, type Lang, type Step } from '../steps.ts';
+import { LANGS, loadSteps, readStepFile, type Lang, type Step } from '../steps.ts';
 import { splitAtMarkers, stepsByPart, partTitle } from './blocks.ts';
 import {
   DOCS_SRC,
@@ -17,7 +17,6 @@ import {
   type Command,
   type FileSection,
 } from './content.ts';
-import { readStepFile } from './diffs.ts';
 import { diffHtml, panesHtml, wholeFileHtml, type PaneRow } from './diffhtml.ts';
 import { highlightLines, langOf, resetTokenCss, tokenCss } from './highlight.ts';
 import { escapeHtml, join as joinParts } from './html.ts';
