@@ -17,6 +17,7 @@ export async function buildAll(): Promise<Map<string, string>> {
   }
   // The hand-written files that hold generated blocks (the root README's steps table).
   for (const { path, lang } of FILES_WITH_BLOCKS) {
+    if (!existsSync(join(ROOT, path))) continue;
     const text = readFileSync(join(ROOT, path), 'utf8');
     out.set(path, fillBlocks(text, { lang, baseDir: dirname(path) === '.' ? '' : dirname(path) }, path));
   }
