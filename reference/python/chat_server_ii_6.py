@@ -1,4 +1,4 @@
-# II.6 Déconnexion: a client that leaves is removed and announced; stopping the server closes every connection.
+# II.6 Déconnexion: who leaves is removed and announced; stopping the server closes every connection.
 import asyncio
 import os
 import sys
