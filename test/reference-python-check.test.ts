@@ -12,8 +12,8 @@ const INSTALL = 'sudo apt-get install python3-aiohttp python3-aiofiles python3-r
 const webModules =
   spawnSync(WEB_PYTHON, ['-c', 'import aiofiles, aiohttp, requests'], { stdio: 'ignore' }).status === 0;
 const skipWeb = !webModules && !process.env.CI;
-if (skipWeb)
-  console.warn(`reference web scripts skipped: ${WEB_PYTHON} lacks aiohttp/aiofiles/requests (${INSTALL})`);
+const MISSING = `${WEB_PYTHON} lacks aiohttp/aiofiles/requests: ${INSTALL}`;
+if (skipWeb) console.warn(`the Python reference's web scripts are skipped: ${MISSING}`);
 
 const reference = (file: string, python = 'python3'): string[] => [python, `reference/python/${file}`];
 
@@ -41,10 +41,10 @@ describe.concurrent('the Python reference passes every check', () => {
   });
 
   it.skipIf(skipWeb).each(webCases)(
-    `step 2: %s (with ${WEB_PYTHON}${skipWeb ? `: skipped, it lacks aiohttp/aiofiles/requests: ${INSTALL}` : ''})`,
+    `step 2: %s (with ${WEB_PYTHON})${skipWeb ? ` skipped: ${MISSING}` : ''}`,
     async (file) => {
       const report = await check('2', reference(file, WEB_PYTHON));
-      const hint = webModules ? '' : `${WEB_PYTHON} lacks aiohttp/aiofiles/requests: ${INSTALL}\n`;
+      const hint = webModules ? '' : `${MISSING}\n`;
       expect(failures(report), hint + dump(report)).toEqual([]);
       expect(report.checks.length).toBeGreaterThanOrEqual(4);
     },

@@ -94,7 +94,7 @@ interface Room {
   kinds: Kind[];
 }
 const room = (s: Kind, kinds: Kind[]): Room => ({
-  name: `${NAMES[s]} server, ${kinds.map((kind) => NAMES[kind]).join(' + ')} client${kinds.length > 1 ? 's' : ''}`,
+  name: `${NAMES[s]} server, ${kinds.map((kind) => NAMES[kind]).join(' + ')} client${kinds[1] ? 's' : ''}`,
   s,
   kinds,
 });
