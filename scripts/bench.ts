@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, runMain } from './cli.ts';
 import { connectMany, startChatServer, type WireClient } from './chat-wire.ts';
-import { reportedSeconds } from './demos/web.ts';
+import { reportedSeconds } from './web-lines.ts';
 import { DEFAULT_SITES, startFakeWeb, writeUrlList } from './fakeweb.ts';
 import { startTs, stopAll, stopAllOnSignals } from './proc.ts';
 import { filePath } from './steps.ts';

@@ -1,4 +1,5 @@
 // What every script of the toolkit shares on the command line: one-line errors, colours, the main wrapper.
+import { realpathSync } from 'node:fs';
 import { styleText } from 'node:util';
 
 /** A mistake of the user's: printed as one line, exit code 2. */
@@ -28,4 +29,15 @@ export function colourer(
   const enabled = force ?? (stream.isTTY === true && !process.env.NO_COLOR);
   // the decision is taken here: styleText must not check the stream again
   return (colour, text) => (enabled ? styleText(colour, text, { validateStream: false }) : text);
+}
+
+/** True when this module is the script node was started with (not imported by another one, or by a test). */
+export function isEntryPoint(meta: ImportMeta): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(meta.filename);
+  } catch {
+    return false;
+  }
 }

@@ -2,16 +2,8 @@
 // between two steps in the terminal, each file paired with the file it descends from (step.json lineage).
 import { realpathSync } from 'node:fs';
 import { UsageError, colourer, runMain } from './cli.ts';
-import { findStep, type Step } from './steps.ts';
-import {
-  diffTexts,
-  hunkHeader,
-  pairSteps,
-  previousStep,
-  readStepFile,
-  repoPath,
-  type Hunk,
-} from './docs/diffs.ts';
+import { findStep, pairSteps, previousStep, readStepFile, repoPath, type Step } from './steps.ts';
+import { diffTexts, hunkHeader, type Hunk } from './textdiff.ts';
 
 const USAGE =
   'usage: npm run diff -- <step> [<step>] [--stat] [--no-color]   (a step is 5, 05 or 05-pseudos)';

@@ -10,12 +10,7 @@ import { startFakeWeb, writeUrlList, type FakeWeb } from '../fakeweb.ts';
 import { startTs, stopAllOnSignals } from '../proc.ts';
 import { filePath, type Step, type WebDemo } from '../steps.ts';
 import { createTranscript } from '../transcript.ts';
-
-/** The figure a web script prints about itself: `Le programme a pris 1.93 secondes…`. */
-export function reportedSeconds(output: string): number | undefined {
-  const match = output.match(/Le programme a pris (\d+(?:\.\d+)?) secondes pour s'exécuter\./);
-  return match ? Number(match[1]) : undefined;
-}
+import { reportedSeconds } from '../web-lines.ts';
 
 function parseDemoArgs(args: string[]): { online: boolean } {
   try {
