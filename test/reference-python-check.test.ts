@@ -18,8 +18,9 @@ if (skipWeb) console.warn(`the Python reference's web scripts are skipped: ${MIS
 const reference = (file: string, python = 'python3'): string[] => [python, `reference/python/${file}`];
 
 const cases: [string, string, RunOptions][] = [
-  ['1', 'sleep_and_print.py', {}],
-  ['1', 'sleep_and_print_async.py', {}],
+  // a longer pause than the other tests' 0.1 s: more room for a loaded machine's scheduling delays
+  ['1', 'sleep_and_print.py', { delay: 0.2 }],
+  ['1', 'sleep_and_print_async.py', { delay: 0.2 }],
   ['3', 'chat_server_ii_2.py', { role: 'server' }],
   ['3', 'chat_server_ii_3.py', { role: 'server' }],
   ['3', 'chat_client_ii_2.py', { role: 'client' }],
