@@ -68,6 +68,8 @@ export interface Step {
   /** file → the files it is diffed against, the main predecessor first. */
   lineage: Record<string, string[]>;
   roles?: Roles;
+  /** The arguments a file takes (`web_sync.ts` → `<url>`); a file not listed takes none. */
+  usage?: Record<string, string>;
   /** More ways to run the step than its demo and its files, shown in its docs. */
   commands?: { command: string; note: Record<Lang, string> }[];
   demo: Demo;

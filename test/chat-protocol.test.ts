@@ -3,14 +3,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { closeConnections, connect } from './chat-helpers.ts';
 import net from 'node:net';
 import { once } from 'node:events';
-import { stopAll, type Proc } from '../scripts/proc.ts';
+import type { Proc } from '../scripts/proc.ts';
 import { type WireClient, startChatServer } from '../scripts/chat-wire.ts';
 import { freePort } from '../scripts/ports.ts';
 import { startStepFile } from '../scripts/stepfile.ts';
 
 afterEach(async () => {
   closeConnections();
-  await stopAll();
 });
 
 function startClient(file: string, port: number): Proc {

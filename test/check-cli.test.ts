@@ -1,17 +1,15 @@
 // The checker's command line: arguments, one-line errors (exit 2), the closing line, --json, Ctrl+C.
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import net from 'node:net';
 import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startTs, stopAll } from '../scripts/proc.ts';
+import { startTs } from '../scripts/proc.ts';
 import { ROOT } from '../scripts/steps.ts';
 import { assertOptionsReachedUs, parseArgs } from '../scripts/check.ts';
 import { runCheck } from '../scripts/check/run.ts';
 import { UsageError } from '../scripts/cli.ts';
 import { FIXTURES } from './check-helpers.ts';
-
-afterAll(stopAll);
 
 const CHECK = join(ROOT, 'scripts', 'check.ts');
 
@@ -62,7 +60,7 @@ describe('bad input: a usage error with one clear line', () => {
     [['5', '--bogus', '--', 'x'], /^unknown option --bogus; usage: npm run check/],
     [['5'], /^no command to check/],
     [['--', 'python3', 'x.py'], /^which step\?/],
-    [['9', '--', 'x'], /^unknown step "9"; steps are 01-sleep, /],
+    [['99', '--', 'x'], /^unknown step "99"; steps are 01-sleep, /],
     [['5', '--role', 'serveur', '--', 'x'], /^--role is server, client or script, not "serveur"$/],
     [['5', '--port', 'abc', '--', 'x'], /^--port needs an integer ≥ 0, not "abc"$/],
     [['5', '--port', '70000', '--', 'x'], /^--port is 0–65535, not 70000$/],

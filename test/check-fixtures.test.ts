@@ -1,11 +1,8 @@
 // Each deliberately broken implementation fails the checks it should, and only those; the correct
 // Python implementations pass. Most fixtures are Python (what students hand in), stdlib only.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stopAll } from '../scripts/proc.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { findStep } from '../scripts/steps.ts';
 import { check, dump, failures, python, typescript } from './check-helpers.ts';
-
-afterAll(stopAll);
 
 const cases: { name: string; step: string; run: () => ReturnType<typeof check>; fails: string[] }[] = [
   {

@@ -3,11 +3,11 @@
 // not pass the "does not" checks.
 import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
 import { KEPT_OUTPUT } from '../scripts/proc.ts';
 import { renderText } from '../scripts/check/report.ts';
 import { isListening } from '../scripts/check/tcp.ts';
 import { check, dump, failures, python } from './check-helpers.ts';
+import { processesWith } from './helpers.ts';
 
 describe.concurrent('the checker against hostile programs', () => {
   it('a server that hides in a detached grandchild fails "stops everything", and the grandchild is killed', async () => {
@@ -54,16 +54,3 @@ describe.concurrent('the checker against hostile programs', () => {
     expect(renderText(report)).toMatch(/^– does not send a message back to its sender — not judged: /m);
   });
 });
-
-function processesWith(marker: string): number[] {
-  return readdirSync('/proc')
-    .filter((pid) => /^\d+$/.test(pid))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
