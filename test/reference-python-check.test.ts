@@ -1,10 +1,7 @@
 // The lab's Python (reference/python/) passes every check of the checker: each file in its step and role.
 import { spawnSync } from 'node:child_process';
-import { afterAll, describe, expect, it } from 'vitest';
-import { stopAll } from '../scripts/proc.ts';
+import { describe, expect, it } from 'vitest';
 import { check, dump, failures, type RunOptions } from './check-helpers.ts';
-
-afterAll(stopAll);
 
 // The web scripts need requests, aiohttp and aiofiles: Debian packages them for /usr/bin/python3 only.
 const WEB_PYTHON = '/usr/bin/python3';

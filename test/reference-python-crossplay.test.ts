@@ -3,13 +3,11 @@
 // Each user's screen is its client's stdout, read line by line: it must hold exactly the lab's strings,
 // in order, with nothing cut, merged, or carrying a newline inside a pseudo.
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SERVING } from '../scripts/chat-wire.ts';
-import { escapeRegExp, start, stopAll, type Proc } from '../scripts/proc.ts';
+import { escapeRegExp, start, type Proc } from '../scripts/proc.ts';
 import { startStepFile } from '../scripts/stepfile.ts';
 import { ROOT } from '../scripts/steps.ts';
-
-afterAll(stopAll);
 
 type Kind = 'ts' | 'py';
 const WAIT_MS = 5_000;
