@@ -1,4 +1,4 @@
-# II.5 Gérer des pseudos: the first message is "Hello|<PSEUDO>"; everyone is told who joins, and who says what.
+# II.5 Gérer des pseudos: the first message is "Hello|<PSEUDO>"; all are told who joins, and who says what.
 import asyncio
 import os
 import sys

@@ -1,4 +1,4 @@
-# II.6 Déconnexion: a client that leaves is removed and announced; stopping the server closes every connection.
+# II.6 Déconnexion: who leaves is removed and announced; stopping the server closes every connection.
 import asyncio
 import os
 import sys
@@ -53,10 +53,10 @@ async def main():
     ip, port = server.sockets[0].getsockname()[:2]
     print(f"Serving on {ip}:{port}")
     try:
-        async with server:
-            await server.serve_forever()
+        # until Ctrl+C (not serve_forever(): since Python 3.12 it would wait for every client to leave first)
+        await asyncio.Event().wait()
     finally:
-        # Ctrl+C: every client sees its connection end (and nobody is announced as leaving)
+        # every client sees its connection end (and nobody is announced as leaving)
         for client in CLIENTS.values():
             client["w"].close()
 
