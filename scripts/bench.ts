@@ -1,64 +1,165 @@
-// `npm run bench`: the figures behind the lessons, measured rather than asserted by timed tests.
-//   web   — the lab's "Mesure !": sync vs async downloads against the fake web (3 URLs as in the brief, then 10)
-//   sleep — the two counts of step 1 at the lab's 0.5 s (15 s)
-//   chat  — the step 06 server: join time, broadcast throughput and memory with many clients
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// `npm run bench`: the figures behind the lessons, ours beside the lab's Python in one run, with ratios.
+//   web   — the lab's "Mesure !": the sync and async downloads, ours and the lab's Python, at 3, 10 and 50
+//           URLs on the fake web, each against its floor (sum / max of the latencies)
+//   chat  — the step 06 server, ours then the lab's Python under the same load (scripts/bench/load.ts),
+//           or any program: `npm run bench -- chat -- python3 chat_server_ii_6.py`
+//   sleep — the two counts of step 1 at the lab's 0.5 s (15 s; only when asked)
+// `--save` writes the figures and the machine to docs-src/bench.json; `npm run docs` draws them.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, release, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { UsageError, isEntryPoint, parseCommandLine, runMain } from './cli.ts';
-import { connectMany, startChatServer, type WireClient } from './chat-wire.ts';
+import { parseArgs } from 'node:util';
+import { UsageError, isEntryPoint, runMain } from './cli.ts';
+import { DEFAULT_SITES, type Site, startFakeWeb, writeUrlList } from './fakeweb.ts';
+import { launchServer } from './bench/launcher.ts';
+import { defaultThreads, runLoad, type RunFigures } from './bench/load.ts';
+import { openFileLimit } from './bench/procfs.ts';
+import { ratio } from './bench/stats.ts';
+import { start, startTs, stopAll, stopAllOnSignals } from './proc.ts';
+import { compiledStepFile } from './stepfile.ts';
+import { ROOT, filePath } from './steps.ts';
 import { reportedSeconds } from './web-lines.ts';
-import { DEFAULT_SITES, startFakeWeb, writeUrlList } from './fakeweb.ts';
-import { startTs, stopAll, stopAllOnSignals } from './proc.ts';
-import { filePath } from './steps.ts';
+
+const USAGE =
+  'npm run bench -- [web] [chat] [sleep] [--clients N,N…] [--senders N] [--messages N] [--threads N] ' +
+  '[--runs N] [--save] [-- <server command…>]';
+export const BENCH_JSON = join(ROOT, 'docs-src', 'bench.json');
+/** The Python of the lab's web scripts: Debian packages requests, aiohttp and aiofiles for it only. */
+const WEB_PYTHON = '/usr/bin/python3';
+const CHAT_PYTHON = existsSync(WEB_PYTHON) ? WEB_PYTHON : 'python3';
+const PY_CHAT = join(ROOT, 'reference', 'python', 'chat_server_ii_6.py');
+
+export interface WebFigures {
+  urls: number;
+  floor: { sum: number; max: number };
+  ours: { sync: number; async: number };
+  python?: { sync: number; async: number };
+}
+export interface ChatPair {
+  clients: number;
+  ours: RunFigures;
+  python?: RunFigures;
+}
+export interface BenchFile {
+  machine: { cores: number; model: string; node: string; python: string; os: string; load: number };
+  date: string;
+  load: { senders: number; messages: number; threads: number };
+  chat: ChatPair[];
+  web: WebFigures[];
+}
 
 const median = (values: number[]): number =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const row = (label: string, value: string, note = ''): void =>
-  console.log(`  ${label.padEnd(34)} ${value.padStart(12)}  ${note}`);
+const sec = (s: number | undefined): string => (s === undefined ? '—' : `${s.toFixed(2)} s`);
 
-async function benchWeb(runs: number): Promise<void> {
-  const web = await startFakeWeb();
-  // the pages the scripts write go to a folder of ours, removed at the end with the URL lists
-  const pagesDir = mkdtempSync(join(tmpdir(), 'tp6-bench-'));
-  const listDirs: string[] = [];
+/** A table: a label column, then one column per run, right-aligned. */
+function table(head: string[], rows: (string | undefined)[][]): void {
+  const all = [head, ...rows.map((r) => r.map((c) => c ?? '—'))];
+  const widths = head.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  for (const r of all)
+    console.log(
+      `  ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('   ')}`,
+    );
+}
+
+/** The ten sites, then the same again under distinct paths until there are `count`. */
+export function sitesFor(count: number): Site[] {
+  return Array.from({ length: count }, (_, i) => {
+    const site = DEFAULT_SITES[i % DEFAULT_SITES.length]!;
+    const round = Math.floor(i / DEFAULT_SITES.length);
+    return round === 0 ? site : { ...site, path: `${site.path.replace(/\/$/, '')}/copie-${round}/` };
+  });
+}
+
+function pythonWebMissing(): string | undefined {
   try {
-    for (const count of [3, 10]) {
-      const sites = DEFAULT_SITES.slice(0, count);
+    execFileSync(WEB_PYTHON, ['-c', 'import requests, aiohttp, aiofiles'], { stdio: 'ignore' });
+    return undefined;
+  } catch {
+    return `the lab's Python web scripts skipped: ${WEB_PYTHON} lacks requests/aiohttp/aiofiles (sudo apt-get install python3-requests python3-aiohttp python3-aiofiles)`;
+  }
+}
+
+async function benchWeb(counts: number[], runs: number): Promise<WebFigures[]> {
+  const web = await startFakeWeb(sitesFor(Math.max(...counts)));
+  const pagesDir = mkdtempSync(join(tmpdir(), 'tp6-bench-')); // where the scripts write their pages
+  const listDirs: string[] = [];
+  const missing = pythonWebMissing();
+  const figures: WebFigures[] = [];
+  try {
+    for (const count of counts) {
       const list = await writeUrlList(web.urls.slice(0, count));
       listDirs.push(dirname(list));
-      const latencies = sites.map((s) => s.latencyMs / 1000);
-      console.log(`\nweb: ${count} URLs on the fake web, median of ${runs} runs (each script's own figure)`);
-      const seconds: Record<string, number> = {};
-      for (const script of ['web_sync_multiple.ts', 'web_async_multiple.ts']) {
+      const latencies = web.sites.slice(0, count).map((s) => s.latencyMs / 1000);
+      const time = async (run: () => ReturnType<typeof start>, what: string): Promise<number> => {
         const times: number[] = [];
         for (let i = 0; i < runs; i++) {
-          const run = startTs(filePath(script), [list], { env: { TMPDIR: pagesDir } });
-          const exit = await run.exited;
-          if (exit.code !== 0) throw new Error(`${script} failed: ${run.stderr.trim()}`);
-          times.push(reportedSeconds(run.stdout)!);
+          const proc = run();
+          const exit = await proc.exited;
+          const seconds = reportedSeconds(proc.stdout);
+          if (exit.code !== 0 || seconds === undefined)
+            throw new Error(`${what} failed: ${proc.stderr.trim().split('\n').at(-1)}`);
+          times.push(seconds);
         }
-        seconds[script] = median(times);
-        row(
-          script,
-          `${seconds[script].toFixed(2)} s`,
-          `min ${Math.min(...times).toFixed(2)}, max ${Math.max(...times).toFixed(2)}`,
-        );
-      }
-      row(
-        'sync / async',
-        `${(seconds['web_sync_multiple.ts']! / seconds['web_async_multiple.ts']!).toFixed(1)}×`,
+        return median(times);
+      };
+      const env = { env: { TMPDIR: pagesDir } };
+      const ours = (script: string) => () => startTs(filePath(script), [list], env);
+      const python = (script: string) => () =>
+        start(WEB_PYTHON, [join(ROOT, 'reference', 'python', script), list], env);
+      const row: WebFigures = {
+        urls: count,
+        floor: { sum: latencies.reduce((a, b) => a + b, 0), max: Math.max(...latencies) },
+        ours: {
+          sync: await time(ours('web_sync_multiple.ts'), 'web_sync_multiple.ts'),
+          async: await time(ours('web_async_multiple.ts'), 'web_async_multiple.ts'),
+        },
+      };
+      if (!missing)
+        row.python = {
+          sync: await time(python('web_sync_multiple.py'), 'web_sync_multiple.py'),
+          async: await time(python('web_async_multiple.py'), 'web_async_multiple.py'),
+        };
+      figures.push(row);
+      const how =
+        count > DEFAULT_SITES.length ? 'the ten sites repeated under distinct paths' : 'the first sites';
+      console.log(
+        `\nweb: ${count} URLs on the fake web (${how}), ${runs > 1 ? `median of ${runs} runs` : 'one run'}, each script's own figure`,
       );
-      row(
-        'floors: sum / max of latencies',
-        `${latencies.reduce((a, b) => a + b, 0).toFixed(2)} / ${Math.max(...latencies).toFixed(2)} s`,
+      table(
+        ['', 'ours', 'Python', 'ours/Python', 'floor'],
+        [
+          [
+            'sync (web_sync_multiple)',
+            sec(row.ours.sync),
+            sec(row.python?.sync),
+            ratio(row.ours.sync, row.python?.sync),
+            `sum ${sec(row.floor.sum)}`,
+          ],
+          [
+            'async (web_async_multiple)',
+            sec(row.ours.async),
+            sec(row.python?.async),
+            ratio(row.ours.async, row.python?.async),
+            `max ${sec(row.floor.max)}`,
+          ],
+          [
+            'sync / async',
+            ratio(row.ours.sync, row.ours.async),
+            ratio(row.python?.sync, row.python?.async),
+            '',
+            '',
+          ],
+        ],
       );
     }
-    console.log('  the brief, 3 real sites:                2.08 s sync, 0.35 s async');
+    if (missing) console.log(`  ${missing}`);
   } finally {
     await web.close();
     for (const dir of [pagesDir, ...listDirs]) rmSync(dir, { recursive: true, force: true });
   }
+  return figures;
 }
 
 async function benchSleep(): Promise<void> {
@@ -69,117 +170,226 @@ async function benchSleep(): Promise<void> {
     const exit = await startTs(filePath(script), [], { env: { DELAY: '0.5' } }).exited;
     if (exit.code !== 0) throw new Error(`${script} failed`);
     seconds.push((performance.now() - started) / 1000);
-    row(script, `${seconds.at(-1)!.toFixed(2)} s`);
+    table([script, sec(seconds.at(-1))], []);
   }
-  row('ratio', `${(seconds[0]! / seconds[1]!).toFixed(2)}×`, '(the lab: about 10 s against 5 s)');
+  table(['ratio', ratio(seconds[0], seconds[1])], []);
 }
 
-/** Resident memory of a process in MiB (Linux), or undefined elsewhere. */
-function rssMiB(pid: number | undefined): number | undefined {
+interface ChatLoad {
+  senders: number;
+  messages: number;
+  threads: number;
+}
+
+/** One run of the load against a command, started and stopped here. */
+async function measure(command: readonly string[], clients: number, load: ChatLoad): Promise<RunFigures> {
+  const server = await launchServer(command, {
+    cwd: process.env.INIT_CWD ?? process.cwd(),
+    env: { MAX_CLIENTS: String(clients + 10) }, // our servers' limit; others ignore it
+  });
   try {
-    const kib = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB$/m)?.[1];
-    return kib === undefined ? undefined : Number(kib) / 1024;
-  } catch {
-    return undefined;
+    return await runLoad({ host: server.host, port: server.port, clients, pgrp: server.pgrp, ...load });
+  } finally {
+    await server.stop();
   }
 }
 
-/** How many lines a client has received, counted incrementally over its text. */
-function lineCounter(client: WireClient): () => number {
-  let scanned = 0;
-  let lines = 0;
-  return () => {
-    for (; scanned < client.text.length; scanned++) if (client.text[scanned] === '\n') lines++;
-    return lines;
+const ms = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(v < 10 ? 1 : 0)} ms` : '—');
+const mib = (v: number | undefined): string | undefined =>
+  v === undefined ? undefined : `${v.toFixed(1)} MiB`;
+const cpu = (v: number | undefined): string | undefined =>
+  v === undefined ? undefined : `${v.toFixed(2)} s`;
+const whole = (v: number): string => Math.round(v).toLocaleString('en');
+
+/** The figures of a run, one row each: label, text, and the number the ratio is taken on. */
+const METRICS: {
+  label: string;
+  value: (r: RunFigures) => number | undefined;
+  text: (r: RunFigures) => string | undefined;
+}[] = [
+  { label: 'join p50 (connect → own announcement)', value: (r) => r.join.p50, text: (r) => ms(r.join.p50) },
+  { label: 'join p99', value: (r) => r.join.p99, text: (r) => ms(r.join.p99) },
+  {
+    label: 'everyone joined and the room quiet',
+    value: (r) => r.joinSeconds,
+    text: (r) => sec(r.joinSeconds),
+  },
+  { label: 'fan-out latency p50', value: (r) => r.latency.p50, text: (r) => ms(r.latency.p50) },
+  { label: 'fan-out latency p99', value: (r) => r.latency.p99, text: (r) => ms(r.latency.p99) },
+  { label: 'fan-out latency max', value: (r) => r.latency.max, text: (r) => ms(r.latency.max) },
+  {
+    label: 'deliveries per second',
+    value: (r) => r.deliveriesPerSecond,
+    text: (r) => whole(r.deliveriesPerSecond),
+  },
+  {
+    label: 'lost (of which cut) / expected',
+    value: (r) => r.lost,
+    text: (r) => `${whole(r.lost)} (${whole(r.cut)}) / ${whole(r.expected)}`,
+  },
+  { label: 'server memory idle', value: (r) => r.memory?.idle, text: (r) => mib(r.memory?.idle) },
+  { label: 'server memory, all joined', value: (r) => r.memory?.joined, text: (r) => mib(r.memory?.joined) },
+  { label: 'server memory peak', value: (r) => r.memory?.peak, text: (r) => mib(r.memory?.peak) },
+  {
+    label: 'server memory per 1,000 clients',
+    value: (r) => r.memory?.perThousand,
+    text: (r) => mib(r.memory?.perThousand),
+  },
+  { label: 'server CPU: joins', value: (r) => r.cpu.serverJoin, text: (r) => cpu(r.cpu.serverJoin) },
+  { label: 'server CPU: burst', value: (r) => r.cpu.serverBurst, text: (r) => cpu(r.cpu.serverBurst) },
+  { label: 'generator CPU: joins', value: (r) => r.cpu.generatorJoin, text: (r) => cpu(r.cpu.generatorJoin) },
+  {
+    label: 'generator CPU: burst',
+    value: (r) => r.cpu.generatorBurst,
+    text: (r) => cpu(r.cpu.generatorBurst),
+  },
+];
+
+function notes(name: string, r: RunFigures): void {
+  if (r.failedJoins > 0) console.log(`  ${name}: ${r.failedJoins} clients did not join (${r.joinError})`);
+  if (r.dropped > 0) console.log(`  ${name}: ${r.dropped} connections closed by the server during the burst`);
+  if (r.disorder > 0) console.log(`  ${name}: ${r.disorder} messages doubled or out of order`);
+  if (r.echoed > 0) console.log(`  ${name}: ${r.echoed} messages sent back to their own sender`);
+  if (r.cut > 0) console.log(`  ${name}: ${r.cut} messages cut (a relayed read ended inside a line)`);
+}
+
+/** Whether this machine lets `clients` connections be opened on both sides; a line saying why not. */
+function descriptorsShortfall(clients: number): string | undefined {
+  const needed = 2 * clients + 200; // the clients here, the server's ends (when it inherits our limit)
+  const limit = openFileLimit();
+  return limit < needed
+    ? `${clients} clients skipped: they need about ${needed} open files, the limit is ${limit} (ulimit -n ${needed} first)`
+    : undefined;
+}
+
+async function benchChat(
+  sizes: number[],
+  load: ChatLoad,
+  command: string[] | undefined,
+): Promise<ChatPair[]> {
+  const pairs: ChatPair[] = [];
+  const what = `${load.senders} senders × ${load.messages} messages at once, ${load.threads} load thread${load.threads > 1 ? 's' : ''}`;
+  const runs: RunFigures[] = [];
+  for (const clients of sizes) {
+    const shortfall = descriptorsShortfall(clients);
+    if (shortfall) {
+      console.log(`\n${shortfall}`);
+      continue;
+    }
+    if (command) {
+      runs.push(await measure(command, clients, load));
+      continue;
+    }
+    console.log(`\nchat: step 06 server, ${clients.toLocaleString('en')} clients, ${what}`);
+    const ours = await measure([process.execPath, compiledStepFile('chat_server_ii_6.ts')], clients, load);
+    const python = await measure([CHAT_PYTHON, PY_CHAT], clients, load);
+    pairs.push({ clients, ours, python });
+    table(
+      ['', 'ours (node)', 'Python', 'ours/Python'],
+      METRICS.map((m) => [m.label, m.text(ours), m.text(python), ratio(m.value(ours), m.value(python))]),
+    );
+    notes('ours', ours);
+    notes('Python', python);
+  }
+  if (command && runs.length > 0) {
+    console.log(`\nchat: ${command.join(' ')}, ${what}`);
+    const growth = runs.length > 1 ? [`×${runs.at(-1)!.clients / runs[0]!.clients} clients`] : [];
+    table(
+      ['', ...runs.map((r) => `${r.clients.toLocaleString('en')} clients`), ...growth],
+      METRICS.map((m) => [
+        m.label,
+        ...runs.map(m.text),
+        ...(runs.length > 1 ? [ratio(m.value(runs.at(-1)!), m.value(runs[0]!))] : []),
+      ]),
+    );
+    for (const r of runs) notes(`${r.clients} clients`, r);
+  }
+  return pairs;
+}
+
+function machine(): BenchFile['machine'] {
+  const version = (cmd: string): string => {
+    try {
+      return execFileSync(cmd, ['--version'], { encoding: 'utf8' }).trim();
+    } catch {
+      return 'none';
+    }
+  };
+  return {
+    cores: availableParallelism(),
+    model: cpus()[0]?.model.trim() ?? 'unknown',
+    node: process.version,
+    python: version(CHAT_PYTHON),
+    os: `${process.platform} ${release()}`,
+    load: Math.round(loadavg()[0]! * 10) / 10,
   };
 }
 
-async function benchChat(clientCount: number, senders: number, messages: number): Promise<void> {
-  console.log(
-    `\nchat: chat_server_ii_6, ${clientCount} clients, ${senders} of them sending ${messages} messages each`,
-  );
-  const server = await startChatServer('chat_server_ii_6.ts');
-  const pid = server.proc.pid;
-  const idle = rssMiB(pid);
-  try {
-    const joinStart = performance.now();
-    const clients = await connectMany(server.port, clientCount);
-    const counters = clients.map(lineCounter);
-    // One after the other, so that client i sees exactly the arrivals of clients i … N-1.
-    for (const [i, client] of clients.entries()) {
-      await client.send(`Hello|user${i}\n`);
-      await client.until(() => counters[i]!() >= 1, 'its own announcement', 10_000);
-    }
-    await Promise.all(
-      clients.map((client, i) =>
-        client.until(() => counters[i]!() >= clientCount - i, 'the join announcements', 60_000),
-      ),
-    );
-    const joinSeconds = (performance.now() - joinStart) / 1000;
-    const joined = rssMiB(pid);
-    const baseline = counters.map((count) => count());
-
-    const sendStart = performance.now();
-    await Promise.all(
-      clients.slice(0, senders).map(async (client, s) => {
-        for (let m = 0; m < messages; m++) await client.send(`message ${m} de user${s}\n`);
-      }),
-    );
-    const expected = (i: number): number => (senders - (i < senders ? 1 : 0)) * messages;
-    await Promise.all(
-      clients.map((client, i) =>
-        client.until(() => counters[i]!() - baseline[i]! >= expected(i), 'every message', 60_000),
-      ),
-    );
-    const seconds = (performance.now() - sendStart) / 1000;
-    const deliveries = clients.reduce((sum, _, i) => sum + expected(i), 0);
-    const peak = rssMiB(pid);
-
-    row('connect + Hello + announcements', `${joinSeconds.toFixed(2)} s`, `${clientCount} clients`);
-    row('messages delivered', `${deliveries}`, `${senders * messages} sent, each to every other client`);
-    row('broadcast time', `${seconds.toFixed(2)} s`, `${Math.round(deliveries / seconds)} deliveries/s`);
-    const mib = (value: number | undefined): string =>
-      value === undefined ? 'n/a' : `${value.toFixed(1)} MiB`;
-    row('server memory (RSS)', mib(idle), 'idle');
-    row('', mib(joined), `with ${clientCount} clients`);
-    row('', mib(peak), 'after the broadcast');
-    for (const client of clients) client.end();
-  } finally {
-    await server.proc.stop();
-  }
-}
+const wholeNumber = (name: string, text: string): number => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`--${name} takes a whole number ≥ 1, not "${text}"`);
+  return n;
+};
 
 async function main(): Promise<void> {
-  const { values } = parseCommandLine(
-    {
+  const argv = process.argv.slice(2);
+  const dashes = argv.indexOf('--');
+  const command = dashes >= 0 ? argv.slice(dashes + 1) : undefined;
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: dashes >= 0 ? argv.slice(0, dashes) : argv,
+      allowPositionals: true,
       options: {
-        only: { type: 'string', multiple: true },
-        runs: { type: 'string', default: '3' },
-        clients: { type: 'string', default: '200' },
-        senders: { type: 'string', default: '10' },
-        messages: { type: 'string', default: '20' },
+        clients: { type: 'string' },
+        senders: { type: 'string', default: '20' },
+        messages: { type: 'string', default: '50' },
+        threads: { type: 'string', default: String(defaultThreads()) },
+        runs: { type: 'string', default: '1' },
+        save: { type: 'boolean' },
       },
-    },
-    'npm run bench -- [--only web|sleep|chat] [--runs N] [--clients N] [--senders N] [--messages N]',
-  );
-  const numbers = Object.fromEntries(
-    ['runs', 'clients', 'senders', 'messages'].map((key) => [key, Number(values[key as 'runs'])]),
-  );
-  for (const [key, value] of Object.entries(numbers)) {
-    if (!Number.isInteger(value) || value < 1) throw new UsageError(`--${key} takes a whole number ≥ 1`);
+    });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.split('. ')[0]}; ${USAGE}`);
   }
-  if (numbers.senders! > numbers.clients!) throw new UsageError('--senders cannot exceed --clients');
-  const only = new Set(values.only ?? ['web', 'sleep', 'chat']);
-  for (const part of only)
-    if (!['web', 'sleep', 'chat'].includes(part))
-      throw new UsageError(`--only takes web, sleep or chat, not "${part}"`);
+  const { values, positionals } = parsed as {
+    values: Record<string, string | boolean | undefined>;
+    positionals: string[];
+  };
+  const parts = new Set(positionals.length > 0 ? positionals : command ? ['chat'] : ['web', 'chat']);
+  for (const part of parts)
+    if (!['web', 'chat', 'sleep'].includes(part)) throw new UsageError(`no part "${part}"; ${USAGE}`);
+  if (command !== undefined && (command.length === 0 || !parts.has('chat')))
+    throw new UsageError(
+      `a command goes after "chat --", e.g. npm run bench -- chat -- python3 chat_server_ii_6.py`,
+    );
+  const sizes = String(values.clients ?? (command ? '100,1000' : '100,1000'))
+    .split(',')
+    .map((s) => wholeNumber('clients', s));
+  const load = {
+    senders: wholeNumber('senders', String(values.senders)),
+    messages: wholeNumber('messages', String(values.messages)),
+    threads: wholeNumber('threads', String(values.threads)),
+  };
+  if (sizes.some((n) => n < Math.max(2, load.senders)))
+    throw new UsageError('--clients must be at least 2 and at least --senders');
+  const runs = wholeNumber('runs', String(values.runs));
+  if (values.save && command)
+    throw new UsageError('--save keeps the figures of our servers, not of a command');
 
   stopAllOnSignals();
-  console.log(`Node ${process.version}, ${process.platform}/${process.arch}`);
+  const box = machine();
+  console.log(`${box.cores} cores (${box.model}), load ${box.load}; Node ${box.node}, ${box.python}`);
   try {
-    if (only.has('web')) await benchWeb(numbers.runs!);
-    if (only.has('sleep')) await benchSleep();
-    if (only.has('chat')) await benchChat(numbers.clients!, numbers.senders!, numbers.messages!);
+    const web = parts.has('web') ? await benchWeb([3, 10, 50], runs) : [];
+    if (parts.has('sleep')) await benchSleep();
+    const chat = parts.has('chat') ? await benchChat(sizes, load, command) : [];
+    if (values.save) {
+      const file: BenchFile = { machine: box, date: new Date().toISOString().slice(0, 10), load, chat, web };
+      writeFileSync(BENCH_JSON, `${JSON.stringify(file, null, 2)}\n`);
+      console.log(`\nsaved to docs-src/bench.json; npm run docs draws it`);
+    }
   } finally {
     await stopAll();
   }

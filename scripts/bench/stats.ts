@@ -1,0 +1,53 @@
+// Percentiles and growth, the arithmetic of `npm run bench`.
+
+export interface Spread {
+  count: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/** The value below which `p` percent of the sorted values lie (nearest rank); NaN for no value. */
+export function percentile(sorted: ArrayLike<number>, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+}
+
+/** p50, p99 and max of any values (sorted here, on a copy). */
+export function spread(values: ArrayLike<number>): Spread {
+  const sorted = Float64Array.from(values).sort();
+  return {
+    count: sorted.length,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted.length === 0 ? Number.NaN : sorted[sorted.length - 1]!,
+  };
+}
+
+/** `a / b` as the bench prints it: `0.63×`, or `—` when either side is missing or zero. */
+export function ratio(a: number | undefined, b: number | undefined): string {
+  if (a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b === 0) return '—';
+  const r = a / b;
+  return `${r < 10 ? r.toFixed(2) : r.toFixed(0)}×`;
+}
+
+/** An array of numbers that grows without copying on every push (latencies of a million deliveries). */
+export class Samples {
+  private data = new Float64Array(1024);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new Float64Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = value;
+  }
+
+  /** The values, as a copy that can be sent to another thread. */
+  toArray(): Float64Array {
+    return this.data.slice(0, this.length);
+  }
+}

@@ -1,0 +1,179 @@
+// The bench's own logic (scripts/bench/): percentiles, the delivery check, /proc, the command launcher, and a
+// small load on our step 06 server. No figure of time is asserted: only counts and what must hold.
+import { afterEach, describe, expect, it } from 'vitest';
+import { Receiver, messageLine } from '../scripts/bench/deliveries.ts';
+import { launchServer } from '../scripts/bench/launcher.ts';
+import { runLoad } from '../scripts/bench/load.ts';
+import { groupMembers, groupUsage, parseOpenFileLimit, parseRss, parseStat } from '../scripts/bench/procfs.ts';
+import { Samples, percentile, ratio, spread } from '../scripts/bench/stats.ts';
+import { UsageError } from '../scripts/cli.ts';
+import { stopAll } from '../scripts/proc.ts';
+import { compiledStepFile } from '../scripts/stepfile.ts';
+import { ROOT } from '../scripts/steps.ts';
+
+afterEach(stopAll);
+
+describe('percentiles', () => {
+  it('takes the nearest rank: p50 of 1…100 is 50, p99 is 99, max is 100', () => {
+    const values = Array.from({ length: 100 }, (_, i) => 100 - i); // unsorted on purpose
+    expect(spread(values)).toEqual({ count: 100, p50: 50, p99: 99, max: 100 });
+  });
+
+  it('gives the only value for every percentile of one value, NaN for none', () => {
+    expect(spread([7])).toEqual({ count: 1, p50: 7, p99: 7, max: 7 });
+    expect(percentile([], 50)).toBeNaN();
+  });
+
+  it('prints ratios, and a dash when a side is missing or zero', () => {
+    expect(ratio(1, 2)).toBe('0.50×');
+    expect(ratio(30, 2)).toBe('15×');
+    expect(ratio(1, 0)).toBe('—');
+    expect(ratio(undefined, 2)).toBe('—');
+  });
+
+  it('keeps every sample as it grows', () => {
+    const samples = new Samples();
+    for (let i = 0; i < 5000; i++) samples.push(i);
+    expect(samples.length).toBe(5000);
+    expect(samples.toArray()[4999]).toBe(4999);
+  });
+});
+
+describe('the delivery check', () => {
+  const line = (sender: number, seq: number) => messageLine(sender, seq, 10 + seq);
+  const received = () => {
+    const got: [number, number, number][] = [];
+    const receiver = new Receiver(0, 'c0', (sender, seq, sent) => got.push([sender, seq, sent]));
+    return { receiver, got };
+  };
+
+  it('counts whole tokens in any framing: split anywhere, glued, or behind a prefix', () => {
+    const { receiver, got } = received();
+    const text = `c1 a dit : ${line(1, 0)}c1 a dit : ${line(1, 1)}${line(2, 0)}`;
+    for (const char of text) receiver.feed(char); // one byte at a time
+    expect(got).toEqual([
+      [1, 0, 10],
+      [1, 1, 11],
+      [2, 0, 10],
+    ]);
+    expect(receiver.lost([1, 2], 2)).toBe(1); // 2's second message never came
+    expect(receiver.cut + receiver.disorder + receiver.echoed).toBe(0);
+  });
+
+  it('counts a token a relayed read cut in two as cut and lost, not as delivered', () => {
+    const { receiver } = received();
+    const whole = line(1, 0);
+    receiver.feed(`c1 a dit : ${whole.slice(0, 7)}`);
+    receiver.feed(`c1 a dit : ${whole.slice(7)}`); // the lab's Python: a prefix in the middle
+    receiver.feed(`c1 a dit : ${line(1, 1)}`);
+    expect(receiver.cut).toBe(1);
+    expect(receiver.delivered).toBe(1);
+    expect(receiver.lost([1], 2)).toBe(1);
+  });
+
+  it('counts a token whose end never comes as cut once more text follows', () => {
+    const { receiver } = received();
+    receiver.feed(`[m:1:0:12.5${'x'.repeat(100)}\n${line(1, 1)}`);
+    expect(receiver.cut).toBe(1);
+    expect(receiver.delivered).toBe(1);
+  });
+
+  it('notes doubles, disorder and its own messages sent back', () => {
+    const { receiver } = received();
+    receiver.feed(line(1, 1) + line(1, 0) + line(1, 0) + line(0, 0));
+    expect(receiver.disorder).toBe(3); // 1 before 0, then 0 twice after 1
+    expect(receiver.delivered).toBe(3);
+    expect(receiver.echoed).toBe(1);
+  });
+
+  it('sees its own announcement and the sync mark even when a chunk boundary splits them', () => {
+    const receiver = new Receiver(3, 'c3');
+    receiver.feed('Annonce : c3 a rej');
+    expect(receiver.joined).toBe(false);
+    receiver.feed('oint la chatroomAnnonce : c30 a rejoint la chatroom[syn');
+    expect(receiver.joined).toBe(true);
+    receiver.feed('c:1]');
+    expect(receiver.synced).toBe(1);
+  });
+
+  it('is not fooled by a longer pseudo that starts with its own', () => {
+    const receiver = new Receiver(3, 'c3');
+    receiver.feed('Annonce : c30 a rejoint la chatroom');
+    expect(receiver.joined).toBe(false);
+  });
+});
+
+describe('/proc', () => {
+  it('reads the group and the CPU times of a stat line, whatever the command name holds', () => {
+    const stat = '4242 (a (b) c) S 1 4240 4240 0 -1 4194560 100 0 0 0 150 50 7 3 20 0 1 0 1 1 1';
+    expect(parseStat(stat)).toEqual({ pid: 4242, state: 'S', pgrp: 4240, ticks: 150 + 50 + 7 + 3 });
+  });
+
+  it('reads VmRSS and the open-file limit', () => {
+    expect(parseRss('Name:\tnode\nVmRSS:\t   45000 kB\n')).toBe(45000 * 1024);
+    expect(parseRss('Name:\tzombie\n')).toBe(0);
+    const limits =
+      'Limit   Soft Limit   Hard Limit   Units\nMax open files            1024                 524288               files\n';
+    expect(parseOpenFileLimit(limits)).toBe(1024);
+    expect(parseOpenFileLimit('Max open files   unlimited   unlimited   files\n')).toBe(Infinity);
+  });
+});
+
+describe('the command launcher', () => {
+  const tinyServer = [
+    process.execPath,
+    '-e',
+    // listens on HOST:PORT as a student's server would, and starts a child of its own
+    "require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)']);" +
+      "require('net').createServer(() => {}).listen(Number(process.env.PORT), process.env.HOST)",
+  ];
+
+  it('starts a command with HOST/PORT, measures its whole group, and stops all of it', async () => {
+    const server = await launchServer(tinyServer, { cwd: ROOT });
+    expect(server.host).toBe('127.0.0.1');
+    expect(groupMembers(server.pgrp)).toHaveLength(2); // npm → sh → node would be three
+    const usage = groupUsage(server.pgrp);
+    expect(usage.rss).toBeGreaterThan(0);
+    await server.stop();
+    expect(groupMembers(server.pgrp)).toEqual([]); // the child went too
+  });
+
+  it('says in one line when the command does not exist', async () => {
+    const launch = launchServer(['no-such-program-here'], { cwd: ROOT });
+    await expect(launch).rejects.toThrow(UsageError);
+    await expect(launch).rejects.toThrow(/^cannot run "no-such-program-here": command not found$/);
+  });
+
+  it('says so when the program exits without listening', async () => {
+    const launch = launchServer([process.execPath, '-e', 'console.error("boom"); process.exit(3)'], {
+      cwd: ROOT,
+    });
+    await expect(launch).rejects.toThrow(/exited \(code 3\) without listening.*boom/);
+  });
+});
+
+describe('a small load on our step 06 server', () => {
+  it('delivers every message to every other client, counted on two threads', async () => {
+    const server = await launchServer([process.execPath, compiledStepFile('chat_server_ii_6.ts')], {
+      cwd: ROOT,
+    });
+    try {
+      const run = await runLoad({
+        host: server.host,
+        port: server.port,
+        clients: 30,
+        senders: 3,
+        messages: 5,
+        threads: 2,
+        pgrp: server.pgrp,
+      });
+      expect(run).toMatchObject({ failedJoins: 0, expected: 3 * 29 * 5, delivered: 3 * 29 * 5, lost: 0 });
+      expect(run.cut + run.disorder + run.echoed + run.dropped).toBe(0);
+      expect(run.join.count).toBe(30);
+      expect(run.latency.count).toBe(3 * 29 * 5);
+      expect(run.memory!.joined).toBeGreaterThan(0);
+    } finally {
+      await server.stop();
+    }
+  });
+});
