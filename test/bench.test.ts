@@ -4,7 +4,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Receiver, messageLine } from '../scripts/bench/deliveries.ts';
 import { launchServer } from '../scripts/bench/launcher.ts';
 import { runLoad } from '../scripts/bench/load.ts';
-import { groupMembers, groupUsage, parseOpenFileLimit, parseRss, parseStat } from '../scripts/bench/procfs.ts';
+import {
+  groupMembers,
+  groupUsage,
+  parseOpenFileLimit,
+  parseRss,
+  parseStat,
+} from '../scripts/bench/procfs.ts';
 import { Samples, percentile, ratio, spread } from '../scripts/bench/stats.ts';
 import { UsageError } from '../scripts/cli.ts';
 import { stopAll } from '../scripts/proc.ts';
