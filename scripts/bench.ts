@@ -15,7 +15,7 @@ import { DEFAULT_SITES, type Site, startFakeWeb, writeUrlList } from './fakeweb.
 import { launchServer } from './bench/launcher.ts';
 import { defaultThreads, runLoad, type RunFigures } from './bench/load.ts';
 import { openFileLimit } from './bench/procfs.ts';
-import { ratio } from './bench/stats.ts';
+import { kibPerClient, ratio } from './bench/stats.ts';
 import { start, startTs, stopAll, stopAllOnSignals } from './proc.ts';
 import { compiledStepFile } from './stepfile.ts';
 import { ROOT, filePath } from './steps.ts';
@@ -290,6 +290,19 @@ async function benchChat(
     );
     notes('ours', ours);
     notes('Python', python);
+  }
+  if (pairs.length > 1) {
+    const [a, b] = [pairs[0]!, pairs.at(-1)!];
+    const slope = (which: 'ours' | 'python'): number | undefined => {
+      const [x, y] = [a[which]?.memory, b[which]?.memory];
+      return x && y
+        ? kibPerClient({ clients: a.clients, mib: x.joined }, { clients: b.clients, mib: y.joined })
+        : undefined;
+    };
+    const [o, p] = [slope('ours'), slope('python')];
+    console.log(
+      `\nmemory per client between ${a.clients} and ${b.clients} joined: ours ${o?.toFixed(1)} KiB, Python ${p?.toFixed(1)} KiB (${ratio(o, p)})`,
+    );
   }
   if (command && runs.length > 0) {
     console.log(`\nchat: ${command.join(' ')}, ${what}`);

@@ -11,7 +11,7 @@ import {
   parseRss,
   parseStat,
 } from '../scripts/bench/procfs.ts';
-import { Samples, percentile, ratio, spread } from '../scripts/bench/stats.ts';
+import { Samples, kibPerClient, percentile, ratio, spread } from '../scripts/bench/stats.ts';
 import { UsageError } from '../scripts/cli.ts';
 import { stopAll } from '../scripts/proc.ts';
 import { compiledStepFile } from '../scripts/stepfile.ts';
@@ -181,5 +181,11 @@ describe('a small load on our step 06 server', () => {
     } finally {
       await server.stop();
     }
+  });
+});
+
+describe('memory per client', () => {
+  it('is the slope between two runs, what the server holds idle left out', () => {
+    expect(kibPerClient({ clients: 100, mib: 50 }, { clients: 1100, mib: 60 })).toBeCloseTo(10.24);
   });
 });

@@ -51,3 +51,14 @@ export class Samples {
     return this.data.slice(0, this.length);
   }
 }
+
+/**
+ * Memory per client, KiB: the slope of the server's memory (MiB, everyone joined) between two numbers of
+ * clients, so that what any server holds before its first client (a runtime, a loader) is left out.
+ */
+export function kibPerClient(
+  small: { clients: number; mib: number },
+  large: { clients: number; mib: number },
+): number {
+  return ((large.mib - small.mib) * 1024) / (large.clients - small.clients);
+}

@@ -6,6 +6,7 @@ import { loadSteps, type Lang, type Step } from '../steps.ts';
 import { t, tOptional } from './content.ts';
 import { escapeHtml } from './html.ts';
 import { STOPS_EVERYTHING, SUITES } from '../check/registry.ts';
+import { benchCapacity, benchCharts, benchTables } from './bench.ts';
 
 export interface BlockContext {
   lang: Lang;
@@ -95,7 +96,7 @@ function stepsDeclaring(id: string): string {
 /** Every check of the registry, suite by suite: what it checks, the steps that declare it, its kind. */
 function checksTables(ctx: BlockContext): string {
   const { lang } = ctx;
-  const escape = (text: string): string => text.replaceAll('|', '\\|');
+  const cell = (text: string): string => text.replaceAll('|', '\\|');
   const out: string[] = [];
   for (const suite of SUITES) {
     out.push(`**${code(suite.name)}** — ${suite.description[lang]}`, '');
@@ -106,7 +107,7 @@ function checksTables(ctx: BlockContext): string {
     for (const check of suite.checks) {
       const kind = t(lang, `kind.${check.category}`);
       out.push(
-        `| ${code(check.id)} | ${escape(check.title[lang])} | ${stepsDeclaring(check.id) || '—'} | ${kind} |`,
+        `| ${code(check.id)} | ${cell(check.title[lang])} | ${stepsDeclaring(check.id) || '—'} | ${kind} |`,
       );
     }
     out.push('');
@@ -119,6 +120,12 @@ function checksTables(ctx: BlockContext): string {
 }
 
 export const BLOCKS: Record<string, Block> = {
+  /** The figures of docs-src/bench.json (`npm run bench -- --save`): ours beside the lab's Python. */
+  bench: { markdown: ({ lang }) => benchTables(lang) },
+  /** The same figures drawn: inline SVG charts on the site (none in Markdown). */
+  'bench-charts': { markdown: () => '', html: ({ lang }) => benchCharts(lang) },
+  /** How many clients one server holds, from the measured memory and descriptors per client. */
+  'bench-capacity': { markdown: ({ lang }) => benchCapacity(lang) },
   /** Every check of the checker's registry, for the teachers' pages. */
   checks: { markdown: checksTables },
   /** The steps grouped by part: a table in Markdown, the list of the site's index. */

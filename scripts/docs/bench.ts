@@ -1,0 +1,279 @@
+// The figures of `npm run bench -- --save` (docs-src/bench.json) as the docs show them: a table for the
+// README and the site, static SVG charts for the Performance page, and how many clients one server holds.
+// Nothing here is typed by hand: every number comes from the saved run.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BenchFile } from '../bench.ts';
+import type { RunFigures } from '../bench/load.ts';
+import { kibPerClient } from '../bench/stats.ts';
+import { ROOT, type Lang } from '../steps.ts';
+import { escapeHtml } from './html.ts';
+
+export function loadBench(path = join(ROOT, 'docs-src', 'bench.json')): BenchFile | undefined {
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as BenchFile) : undefined;
+}
+
+const num = (lang: Lang, value: number, digits = 0): string =>
+  value.toLocaleString(lang === 'en' ? 'en' : 'fr', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+
+const WORDS = {
+  en: {
+    none: 'No figures saved yet: `npm run bench -- --save` measures them.',
+    measured: (b: BenchFile) =>
+      `Measured on ${b.date} by \`npm run bench -- --save\` on ${b.machine.cores} cores (${b.machine.model}), load average ${b.machine.load} at the start; Node ${b.machine.node}, ${b.machine.python}. Chat: every client joins, then ${b.load.senders} of them send ${b.load.messages} messages each, all at once; our server runs as the tests run it (plain \`node\`, the step file type-stripped).`,
+    clients: 'clients',
+    ours: 'ours',
+    ratio: 'ours/Python',
+    urls: 'URLs',
+    floor: 'floor: sum / max',
+    rows: [
+      'join p50 / p99 (ms)',
+      'fan-out latency p50 / p99 (ms)',
+      'deliveries per second',
+      'lost (cut) / expected',
+      'server memory, all joined (MiB)',
+      'server memory per 1,000 clients (MiB)',
+      'server CPU, joins + burst (s)',
+      'load generator CPU (s)',
+    ],
+    latencyChart: 'Fan-out latency against clients (ms)',
+    memoryChart: 'Server memory with everyone joined (MiB)',
+    cpuChart: 'Server CPU time for the whole load (s)',
+    webChart: 'Downloading the list, against its number of URLs (s)',
+    clientsAxis: 'clients',
+    urlsAxis: 'URLs',
+    holds: (kib: string, pyKib: string, ours: string, py: string, fds: string) =>
+      `Measured: one joined client costs our server about ${kib} KiB of memory (the lab's Python: ${pyKib} KiB) and ${fds} open descriptor. With 1 GiB for the server, memory alone would allow about ${ours} clients (Python: ${py}); the open-file limit usually comes first (\`ulimit -n\`, often 1,024 by default).`,
+  },
+  fr: {
+    none: 'Pas encore de mesures enregistrées : `npm run bench -- --save` les prend.',
+    measured: (b: BenchFile) =>
+      `Mesuré le ${b.date} par \`npm run bench -- --save\` sur ${b.machine.cores} cœurs (${b.machine.model}), charge moyenne ${b.machine.load} au départ ; Node ${b.machine.node}, ${b.machine.python}. Chat : tous les clients rejoignent le salon, puis ${b.load.senders} d'entre eux envoient ${b.load.messages} messages chacun, tous d'un coup ; notre serveur tourne comme dans les tests (\`node\` seul, le fichier de l'étape sans ses types).`,
+    clients: 'clients',
+    ours: 'le nôtre',
+    ratio: 'nôtre/Python',
+    urls: 'URLs',
+    floor: 'plancher : somme / max',
+    rows: [
+      'arrivée p50 / p99 (ms)',
+      'latence de diffusion p50 / p99 (ms)',
+      'livraisons par seconde',
+      'perdus (coupés) / attendus',
+      'mémoire du serveur, tous connectés (Mio)',
+      'mémoire du serveur pour 1 000 clients (Mio)',
+      'CPU du serveur, arrivées + rafale (s)',
+      'CPU du générateur de charge (s)',
+    ],
+    latencyChart: 'Latence de diffusion selon le nombre de clients (ms)',
+    memoryChart: 'Mémoire du serveur, tous connectés (Mio)',
+    cpuChart: 'Temps CPU du serveur pour toute la charge (s)',
+    webChart: 'Télécharger la liste, selon son nombre d’URLs (s)',
+    clientsAxis: 'clients',
+    urlsAxis: 'URLs',
+    holds: (kib: string, pyKib: string, ours: string, py: string, fds: string) =>
+      `Mesuré : un client connecté coûte à notre serveur environ ${kib} Kio de mémoire (au Python du TP : ${pyKib} Kio) et ${fds} descripteur ouvert. Avec 1 Gio pour le serveur, la mémoire seule permettrait environ ${ours} clients (Python : ${py}) ; la limite de fichiers ouverts arrive en général avant (\`ulimit -n\`, souvent 1 024 par défaut).`,
+  },
+} as const;
+
+/** The figures of one run, in the order of WORDS.rows. */
+function cells(lang: Lang, r: RunFigures | undefined): string[] {
+  if (!r) return WORDS[lang].rows.map(() => '—');
+  const f = (v: number | undefined, d = 0) =>
+    v === undefined || !Number.isFinite(v) ? '—' : num(lang, v, d);
+  return [
+    `${f(r.join.p50)} / ${f(r.join.p99)}`,
+    `${f(r.latency.p50)} / ${f(r.latency.p99)}`,
+    f(r.deliveriesPerSecond),
+    `${f(r.lost)} (${f(r.cut)}) / ${f(r.expected)}`,
+    f(r.memory?.joined, 1),
+    f(r.memory?.perThousand, 1),
+    f(serverCpu(r), 2),
+    f(r.cpu.generatorJoin + r.cpu.generatorBurst, 2),
+  ];
+}
+
+const serverCpu = (r: RunFigures): number | undefined =>
+  r.cpu.serverJoin === undefined || r.cpu.serverBurst === undefined
+    ? undefined
+    : r.cpu.serverJoin + r.cpu.serverBurst;
+
+const ratioText = (a: number | undefined, b: number | undefined): string =>
+  a === undefined || b === undefined || !b ? '—' : `${(a / b).toFixed(a / b < 10 ? 2 : 0)}×`;
+
+/** The README's and the site's table: chat side by side per number of clients, then the web. */
+export function benchTables(lang: Lang, bench = loadBench()): string {
+  const w = WORDS[lang];
+  if (!bench) return w.none;
+  const out: string[] = [w.measured(bench), ''];
+  out.push(`| ${w.clients} | | ${w.ours} | Python | ${w.ratio} |`, '|---|---|---|---|---|');
+  const ratios = (o: RunFigures, p: RunFigures | undefined): string[] => [
+    ratioText(o.join.p50, p?.join.p50),
+    ratioText(o.latency.p50, p?.latency.p50),
+    ratioText(o.deliveriesPerSecond, p?.deliveriesPerSecond),
+    '',
+    ratioText(o.memory?.joined, p?.memory?.joined),
+    ratioText(o.memory?.perThousand, p?.memory?.perThousand),
+    ratioText(serverCpu(o), p && serverCpu(p)),
+    '',
+  ];
+  for (const pair of bench.chat) {
+    const ours = cells(lang, pair.ours);
+    const python = cells(lang, pair.python);
+    const r = ratios(pair.ours, pair.python);
+    w.rows.forEach((label, i) => {
+      out.push(
+        `| ${i === 0 ? num(lang, pair.clients) : ''} | ${label} | ${ours[i]} | ${python[i]} | ${r[i]} |`,
+      );
+    });
+  }
+  out.push(
+    '',
+    `| ${w.urls} | sync: ${w.ours} / Python | async: ${w.ours} / Python | ${w.floor} |`,
+    '|---|---|---|---|',
+  );
+  const s = (v: number | undefined) => (v === undefined ? '—' : `${num(lang, v, 2)} s`);
+  for (const web of bench.web) {
+    out.push(
+      `| ${web.urls} | ${s(web.ours.sync)} / ${s(web.python?.sync)} | ${s(web.ours.async)} / ${s(web.python?.async)} | ${s(web.floor.sum)} / ${s(web.floor.max)} |`,
+    );
+  }
+  return out.join('\n');
+}
+
+/** What one server holds, from the largest run's memory and descriptors per client. */
+export function benchCapacity(lang: Lang, bench = loadBench()): string {
+  const w = WORDS[lang];
+  const [first, last] = [bench?.chat[0], bench?.chat.at(-1)];
+  if (!first?.ours.memory || !first.python?.memory || !last?.ours.memory || !last.python?.memory)
+    return w.none;
+  // the slope between the smallest and the largest run; with one run, from idle to everyone joined
+  const kib = (which: 'ours' | 'python'): number => {
+    const [a, b] = [first[which]!.memory!, last[which]!.memory!];
+    return first === last
+      ? (b.perThousand * 1024) / 1000
+      : kibPerClient({ clients: first.clients, mib: a.joined }, { clients: last.clients, mib: b.joined });
+  };
+  const perGiB = (k: number) => Math.floor((1024 * 1024) / k / 1000) * 1000;
+  // descriptors per client: the server's open files with everyone joined, over the clients
+  const fds = (last.ours.fds ?? 0) / last.clients;
+  return w.holds(
+    num(lang, kib('ours')),
+    num(lang, kib('python')),
+    num(lang, perGiB(kib('ours'))),
+    num(lang, perGiB(kib('python'))),
+    num(lang, fds, 1),
+  );
+}
+
+interface Series {
+  name: string;
+  colour: string;
+  dashed?: boolean;
+  points: [number, number][];
+}
+
+/** A rounded step for about five ticks up to `max`. */
+function tickStep(max: number): number {
+  const raw = max / 5;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw)!;
+}
+
+/** A static line chart: x and y from 0, one polyline per series, a legend on the right. */
+export function lineChart(title: string, xAxis: string, series: Series[]): string {
+  const [W, H, left, right, top, bottom] = [640, 300, 56, 170, 34, 44];
+  const xs = [...new Set(series.flatMap((s) => s.points.map(([x]) => x)))].sort((a, b) => a - b);
+  const maxX = Math.max(...xs, 1);
+  const yStep = tickStep(Math.max(...series.flatMap((s) => s.points.map(([, y]) => y)), 1e-9));
+  const maxY =
+    yStep * Math.ceil(Math.max(...series.flatMap((s) => s.points.map(([, y]) => y)), 1e-9) / yStep);
+  const px = (x: number) => left + (x / maxX) * (W - left - right);
+  const py = (y: number) => H - bottom - (y / maxY) * (H - top - bottom);
+  const r = (v: number) => v.toFixed(1);
+  const out = [
+    `<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="${escapeHtml(title)}" xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="12">`,
+    `<title>${escapeHtml(title)}</title>`,
+    `<text x="${left}" y="20" font-weight="bold" font-size="14" fill="currentColor">${escapeHtml(title)}</text>`,
+  ];
+  for (let y = 0; y <= maxY + 1e-9; y += yStep) {
+    out.push(
+      `<line x1="${left}" x2="${W - right}" y1="${r(py(y))}" y2="${r(py(y))}" stroke="currentColor" stroke-opacity="0.15"/>`,
+      `<text x="${left - 6}" y="${r(py(y) + 4)}" text-anchor="end" fill="currentColor">${+y.toPrecision(6)}</text>`,
+    );
+  }
+  for (const x of xs) {
+    out.push(
+      `<text x="${r(px(x))}" y="${H - bottom + 16}" text-anchor="middle" fill="currentColor">${x.toLocaleString('en')}</text>`,
+    );
+  }
+  out.push(
+    `<text x="${r((left + W - right) / 2)}" y="${H - 8}" text-anchor="middle" fill="currentColor">${escapeHtml(xAxis)}</text>`,
+    `<line x1="${left}" x2="${W - right}" y1="${H - bottom}" y2="${H - bottom}" stroke="currentColor"/>`,
+  );
+  series.forEach((s, i) => {
+    const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
+    const points = s.points.map(([x, y]) => `${r(px(x))},${r(py(y))}`).join(' ');
+    out.push(`<polyline points="${points}" fill="none" stroke="${s.colour}" stroke-width="2"${dash}/>`);
+    for (const [x, y] of s.points)
+      out.push(
+        `<circle cx="${r(px(x))}" cy="${r(py(y))}" r="3" fill="${s.colour}"><title>${escapeHtml(`${s.name}: ${+y.toPrecision(4)}`)}</title></circle>`,
+      );
+    const ly = top + 10 + i * 20;
+    out.push(
+      `<line x1="${W - right + 14}" x2="${W - right + 40}" y1="${ly}" y2="${ly}" stroke="${s.colour}" stroke-width="2"${dash}/>`,
+      `<text x="${W - right + 46}" y="${ly + 4}" fill="currentColor">${escapeHtml(s.name)}</text>`,
+    );
+  });
+  out.push('</svg>');
+  return out.join('\n');
+}
+
+const OURS = '#3178c6';
+const PYTHON = '#d9822b';
+const FLOOR = '#888888';
+
+/** The Performance page's charts, inline SVG (nothing loaded from anywhere). */
+export function benchCharts(lang: Lang, bench = loadBench()): string {
+  const w = WORDS[lang];
+  if (!bench) return `<p>${escapeHtml(w.none)}</p>`;
+  const side = (pick: (r: RunFigures) => number | undefined) => (which: 'ours' | 'python') =>
+    bench.chat.flatMap((p): [number, number][] => {
+      const run = p[which];
+      const v = run && pick(run);
+      return v === undefined || !Number.isFinite(v) ? [] : [[p.clients, v]];
+    });
+  const two = (pick: (r: RunFigures) => number | undefined, suffix = ''): Series[] => [
+    { name: `${w.ours}${suffix}`, colour: OURS, points: side(pick)('ours') },
+    { name: `Python${suffix}`, colour: PYTHON, points: side(pick)('python') },
+  ];
+  const latency = [
+    ...two((r) => r.latency.p50, ' p50'),
+    ...two((r) => r.latency.p99, ' p99').map((s) => ({ ...s, dashed: true })),
+  ];
+  const web = (pick: (f: BenchFile['web'][number]) => number | undefined) =>
+    bench.web.flatMap((f): [number, number][] => {
+      const v = pick(f);
+      return v === undefined ? [] : [[f.urls, v]];
+    });
+  const charts = [
+    lineChart(w.latencyChart, w.clientsAxis, latency),
+    lineChart(
+      w.memoryChart,
+      w.clientsAxis,
+      two((r) => r.memory?.joined),
+    ),
+    lineChart(w.cpuChart, w.clientsAxis, two(serverCpu)),
+    lineChart(w.webChart, w.urlsAxis, [
+      { name: `sync, ${w.ours}`, colour: OURS, dashed: true, points: web((f) => f.ours.sync) },
+      { name: `async, ${w.ours}`, colour: OURS, points: web((f) => f.ours.async) },
+      { name: 'sync, Python', colour: PYTHON, dashed: true, points: web((f) => f.python?.sync) },
+      { name: 'async, Python', colour: PYTHON, points: web((f) => f.python?.async) },
+      { name: `${w.floor.split(':')[0]}: sum`, colour: FLOOR, dashed: true, points: web((f) => f.floor.sum) },
+      { name: `${w.floor.split(':')[0]}: max`, colour: FLOOR, points: web((f) => f.floor.max) },
+    ]),
+  ];
+  return `<div class="charts">\n${charts.join('\n')}\n</div>`;
+}
