@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, isEntryPoint, runMain } from './cli.ts';
 import { DEFAULT_SITES, type Site, startFakeWeb, writeUrlList } from './fakeweb.ts';
@@ -23,7 +23,7 @@ import { reportedSeconds } from './web-lines.ts';
 
 const USAGE =
   'npm run bench -- [web] [chat] [sleep] [--clients N,N…] [--senders N] [--messages N] [--threads N] ' +
-  '[--runs N] [--save] [-- <server command…>]';
+  '[--runs N] [--save] [--cwd DIR] [-- <server command…>]';
 export const BENCH_JSON = join(ROOT, 'docs-src', 'bench.json');
 /** The Python of the lab's web scripts: Debian packages requests, aiohttp and aiofiles for it only. */
 const WEB_PYTHON = '/usr/bin/python3';
@@ -182,9 +182,14 @@ interface ChatLoad {
 }
 
 /** One run of the load against a command, started and stopped here. */
-async function measure(command: readonly string[], clients: number, load: ChatLoad): Promise<RunFigures> {
+async function measure(
+  command: readonly string[],
+  clients: number,
+  load: ChatLoad,
+  cwd = ROOT,
+): Promise<RunFigures> {
   const server = await launchServer(command, {
-    cwd: process.env.INIT_CWD ?? process.cwd(),
+    cwd,
     env: { MAX_CLIENTS: String(clients + 10) }, // our servers' limit; others ignore it
   });
   try {
@@ -266,6 +271,7 @@ async function benchChat(
   sizes: number[],
   load: ChatLoad,
   command: string[] | undefined,
+  cwd: string,
 ): Promise<ChatPair[]> {
   const pairs: ChatPair[] = [];
   const what = `${load.senders} senders × ${load.messages} messages at once, ${load.threads} load thread${load.threads > 1 ? 's' : ''}`;
@@ -277,7 +283,7 @@ async function benchChat(
       continue;
     }
     if (command) {
-      runs.push(await measure(command, clients, load));
+      runs.push(await measure(command, clients, load, cwd));
       continue;
     }
     console.log(`\nchat: step 06 server, ${clients.toLocaleString('en')} clients, ${what}`);
@@ -316,6 +322,14 @@ async function benchChat(
       ]),
     );
     for (const r of runs) notes(`${r.clients} clients`, r);
+    const [a, b] = [runs[0]!, runs.at(-1)!];
+    if (a !== b && a.memory && b.memory) {
+      const kib = kibPerClient(
+        { clients: a.clients, mib: a.memory.joined },
+        { clients: b.clients, mib: b.memory.joined },
+      );
+      console.log(`\nmemory per client between ${a.clients} and ${b.clients} joined: ${kib.toFixed(1)} KiB`);
+    }
   }
   return pairs;
 }
@@ -361,6 +375,7 @@ async function main(): Promise<void> {
         threads: { type: 'string', default: String(defaultThreads()) },
         runs: { type: 'string', default: '1' },
         save: { type: 'boolean' },
+        cwd: { type: 'string' },
       },
     });
   } catch (error) {
@@ -397,7 +412,14 @@ async function main(): Promise<void> {
   try {
     const web = parts.has('web') ? await benchWeb([3, 10, 50], runs) : [];
     if (parts.has('sleep')) await benchSleep();
-    const chat = parts.has('chat') ? await benchChat(sizes, load, command) : [];
+    const chat = parts.has('chat')
+      ? await benchChat(
+          sizes,
+          load,
+          command,
+          resolve(process.env.INIT_CWD ?? process.cwd(), String(values.cwd ?? '.')),
+        )
+      : [];
     if (values.save) {
       const file: BenchFile = { machine: box, date: new Date().toISOString().slice(0, 10), load, chat, web };
       writeFileSync(BENCH_JSON, `${JSON.stringify(file, null, 2)}\n`);
