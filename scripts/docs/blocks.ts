@@ -95,7 +95,7 @@ function stepsDeclaring(id: string): string {
 /** Every check of the registry, suite by suite: what it checks, the steps that declare it, its kind. */
 function checksTables(ctx: BlockContext): string {
   const { lang } = ctx;
-  const escape = (text: string): string => text.replaceAll('|', '\\|');
+  const cell = (text: string): string => text.replaceAll('|', '\\|');
   const out: string[] = [];
   for (const suite of SUITES) {
     out.push(`**${code(suite.name)}** — ${suite.description[lang]}`, '');
@@ -106,7 +106,7 @@ function checksTables(ctx: BlockContext): string {
     for (const check of suite.checks) {
       const kind = t(lang, `kind.${check.category}`);
       out.push(
-        `| ${code(check.id)} | ${escape(check.title[lang])} | ${stepsDeclaring(check.id) || '—'} | ${kind} |`,
+        `| ${code(check.id)} | ${cell(check.title[lang])} | ${stepsDeclaring(check.id) || '—'} | ${kind} |`,
       );
     }
     out.push('');
