@@ -3,33 +3,59 @@
 import type { Proc } from '../proc.ts';
 import { compareMessage, findMessage, pieces, stripAnsi, type Observation, type Received } from './match.ts';
 import type { Context } from './context.ts';
+import { lab, type Suite } from './define.ts';
 import { Listener, type Peer } from './tcp.ts';
-import { assertStarted, procUntil, startTarget } from './target.ts';
+import { assertStarted, startTarget } from './target.ts';
 
-export const CLIENT_CHECKS: Record<string, string> = {
-  'client.connects': 'connects to the address it is given (HOST/PORT)',
-  'client.hello': 'sends exactly "Hello" first',
-  'client.hello-pseudo': 'asks for a pseudo, then sends exactly "Hello|<PSEUDO>" first',
-  'client.sends-lines': 'sends each line typed by the user',
-  'client.prints': 'prints what the server sends, as it arrives',
-  'client.exits-after-answer': 'exits by itself once it printed the answer',
-  'client.exit-message': 'prints a message when the server closes the connection',
-  'client.exits': 'then exits by itself (code 0), without waiting for the user',
+export const chatClientSuite: Suite = {
+  name: 'chat-client',
+  description: {
+    en: 'The checker is the server and the person at the keyboard: it listens, starts the client, types on its stdin.',
+    fr: 'Le vérificateur joue le serveur et la personne au clavier : il écoute, lance le client, tape sur son entrée.',
+  },
+  checks: [
+    lab(
+      'client.connects',
+      'connects to the address it is given (HOST/PORT)',
+      "se connecte à l'adresse donnée (HOST/PORT)",
+    ),
+    lab('client.hello', 'sends exactly "Hello" first', "envoie d'abord exactement « Hello »"),
+    lab(
+      'client.hello-pseudo',
+      'asks for a pseudo, then sends exactly "Hello|<PSEUDO>" first',
+      "demande un pseudo, puis envoie d'abord exactement « Hello|<PSEUDO> »",
+    ),
+    lab(
+      'client.sends-lines',
+      'sends each line typed by the user',
+      "envoie chaque ligne tapée par l'utilisateur",
+    ),
+    lab(
+      'client.prints',
+      'prints what the server sends, as it arrives',
+      'affiche ce que le serveur envoie, dès que ça arrive',
+    ),
+    lab(
+      'client.exits-after-answer',
+      'exits by itself once it printed the answer',
+      "s'arrête tout seul une fois la réponse affichée",
+    ),
+    lab(
+      'client.exit-message',
+      'prints a message when the server closes the connection',
+      'affiche un message quand le serveur ferme la connexion',
+    ),
+    lab(
+      'client.exits',
+      'then exits by itself (code 0), without waiting for the user',
+      "puis s'arrête tout seul (code 0), sans attendre l'utilisateur",
+    ),
+  ],
+  run: checkClient,
 };
 
-export function clientCheckIds(step: number, variant: string | null): string[] {
-  if (variant === 'ii_2')
-    return ['client.connects', 'client.hello', 'client.prints', 'client.exits-after-answer'];
-  if (step <= 4) return ['client.connects', 'client.sends-lines', 'client.prints'];
-  const ids = ['client.connects', 'client.hello-pseudo', 'client.prints', 'client.sends-lines'];
-  return step >= 6 ? [...ids, 'client.exit-message', 'client.exits'] : ids;
-}
-
-export async function checkClient(ctx: Context): Promise<void> {
+async function checkClient(ctx: Context): Promise<void> {
   const { host, port, command, cwd, startupMs } = ctx.options;
-  const step = ctx.options.step.number;
-  const ids = clientCheckIds(step, ctx.variant);
-  const title = (id: string): string => CLIENT_CHECKS[id]!;
   const { list } = ctx;
 
   const listener = await Listener.listen(host, port);
@@ -40,7 +66,7 @@ export async function checkClient(ctx: Context): Promise<void> {
   ctx.program = proc;
 
   const connection = listener.accept(startupMs, proc.exited);
-  if (step >= 5) {
+  if (ctx.wants('client.hello-pseudo')) {
     // a person types the pseudo when asked: at the prompt, or once connected, or after a moment of silence
     await Promise.race([
       connection,
@@ -54,22 +80,16 @@ export async function checkClient(ctx: Context): Promise<void> {
     const why = proc.exit
       ? `the client exited (${proc.exit.signal ?? `code ${proc.exit.code}`}) without connecting`
       : `no connection within ${(startupMs / 1000).toFixed(0)} s`;
-    list.fail(
-      'client.connects',
-      title('client.connects'),
-      `a connection to ${ctx.address}`,
-      proc.output,
-      why,
-    );
-    for (const id of ids.slice(1))
-      list.fail(id, title(id), undefined, undefined, 'not run: the client never connected');
+    list.fail('client.connects', `a connection to ${ctx.address}`, proc.output, why);
+    list.failRest(ctx.target.checks, 'not run: the client never connected');
     return;
   }
-  list.pass('client.connects', title('client.connects'));
+  list.pass('client.connects');
   const scenario = new ClientScenario(ctx, proc, peer);
-  if (ctx.variant === 'ii_2') await scenario.once();
-  else if (step <= 4) await scenario.loops(step);
-  else await scenario.pseudo(step);
+  if (ctx.wants('client.hello')) await scenario.once();
+  else if (ctx.wants('client.hello-pseudo')) await scenario.pseudo();
+  else await scenario.loops();
+  if (ctx.wants('client.exit-message', 'client.exits')) await scenario.serverLeaves();
 }
 
 class ClientScenario {
@@ -82,16 +102,12 @@ class ClientScenario {
     this.wait = ctx.options.waitMs;
   }
 
-  private title(id: string): string {
-    return CLIENT_CHECKS[id]!;
-  }
-
   /** Sends as the server and waits for the client to print it (ANSI codes and prompts around it are fine). */
   private async showsOnScreen(message: string): Promise<Observation> {
     const from = this.proc.stdout.length;
     this.peer.send(message);
     const screen = (): string => stripAnsi(this.proc.stdout.slice(from));
-    if (await procUntil(this.proc, () => screen().includes(message), this.wait)) return { kind: 'exact' };
+    if (await this.proc.until(() => screen().includes(message), this.wait)) return { kind: 'exact' };
     for (const piece of pieces({ text: screen(), boundaries: new Set() })) {
       const seen = compareMessage(message, piece);
       if (seen.kind === 'near') return seen;
@@ -115,25 +131,24 @@ class ClientScenario {
     const id = 'client.sends-lines';
     for (const [i, line] of lines.entries()) {
       const seen = findMessage(received[i]!, line, [...lines, 'Hello']);
-      if (seen.kind !== 'exact') return void this.ctx.list.observe(id, this.title(id), line, seen);
+      if (seen.kind !== 'exact') return void this.ctx.list.observe(id, line, seen);
     }
-    this.ctx.list.pass(id, this.title(id));
+    this.ctx.list.pass(id);
   }
 
   private async printsAll(messages: string[]): Promise<void> {
     for (const message of messages) {
       const seen = await this.showsOnScreen(message);
-      if (seen.kind !== 'exact')
-        return void this.ctx.list.observe('client.prints', this.title('client.prints'), message, seen);
+      if (seen.kind !== 'exact') return void this.ctx.list.observe('client.prints', message, seen);
     }
-    this.ctx.list.pass('client.prints', this.title('client.prints'));
+    this.ctx.list.pass('client.prints');
   }
 
   /** chat_client_ii_2: Hello, the answer printed, the end. */
   async once(): Promise<void> {
     const { list } = this.ctx;
     await this.peer.until(() => /hello/i.test(this.peer.text) || this.peer.closed, this.wait);
-    list.compare('client.hello', this.title('client.hello'), 'Hello', this.peer.text, {
+    list.compare('client.hello', 'Hello', this.peer.text, {
       allowTrailingNewline: true,
     });
     await this.printsAll([
@@ -142,7 +157,6 @@ class ClientScenario {
     const exited = await this.proc.waitExit(this.ctx.options.exitMs).catch(() => undefined);
     list.check(
       'client.exits-after-answer',
-      this.title('client.exits-after-answer'),
       exited !== undefined,
       'the client exits',
       'still running',
@@ -150,22 +164,18 @@ class ClientScenario {
     );
   }
 
-  /** chat_client_ii_3 (steps 03 and 04): typed lines go out, whatever comes in is shown. */
-  async loops(step: number): Promise<void> {
+  /** chat_client_ii_3: typed lines go out, whatever comes in is shown. */
+  async loops(): Promise<void> {
     const lines = ['salut', 'ça va ?'];
     const received = [];
     for (const line of lines) received.push(await this.typed(line));
     this.sendsLines(lines, received);
     const me = `${this.peer.socket.remoteAddress?.replace(/^::ffff:/, '')}:${this.peer.socket.remotePort}`;
-    await this.printsAll(
-      step === 3
-        ? [`Hello ${me}`, 'Hello 127.0.0.1:40000']
-        : ['127.0.0.1:40000 a dit : coucou', '127.0.0.1:40001 a dit : re'],
-    );
+    await this.printsAll([`Hello ${me}`, '127.0.0.1:40000 a dit : coucou']);
   }
 
-  /** chat_client_ii_5 / ii_6: the pseudo first, then the loops; (06) the end when the server leaves. */
-  async pseudo(step: number): Promise<void> {
+  /** chat_client_ii_5 and on: the pseudo first, then the loops. */
+  async pseudo(): Promise<void> {
     const { list } = this.ctx;
     await this.peer.until(() => /hello/i.test(this.peer.text) || this.peer.closed, this.wait);
     const announcement = 'Annonce : alice a rejoint la chatroom';
@@ -174,14 +184,13 @@ class ClientScenario {
     const hello = this.peer.text;
     if (/^Hello\|alice\r?\n$/.test(hello)) {
       const why = `trailing ${JSON.stringify(hello.slice('Hello|alice'.length))} (a lab server stores it in the pseudo)`;
-      list.near('client.hello-pseudo', this.title('client.hello-pseudo'), 'Hello|alice', hello, why);
-    } else list.compare('client.hello-pseudo', this.title('client.hello-pseudo'), 'Hello|alice', hello);
+      list.near('client.hello-pseudo', 'Hello|alice', hello, why);
+    } else list.compare('client.hello-pseudo', 'Hello|alice', hello);
     const relay = await (printedAnnouncement.kind === 'exact'
       ? this.showsOnScreen('bob a dit : coucou')
       : Promise.resolve(printedAnnouncement));
     list.observe(
       'client.prints',
-      this.title('client.prints'),
       printedAnnouncement.kind === 'exact' ? 'bob a dit : coucou' : announcement,
       relay,
     );
@@ -189,36 +198,35 @@ class ClientScenario {
     const received = [];
     for (const line of lines) received.push(await this.typed(line));
     this.sendsLines(lines, received);
-    if (step < 6) return;
+  }
 
+  /** II.6: the server closes the connection; the client says so and exits by itself. */
+  async serverLeaves(): Promise<void> {
+    const { list } = this.ctx;
     const from = this.proc.output.length;
     this.peer.end(); // the server goes away cleanly
     const exit = await this.proc.waitExit(this.ctx.options.exitMs).catch(() => undefined);
     const after = this.proc.output.slice(from);
     const trace = /Traceback|\n\s+at |Error:/.test(after);
+    const why = trace ? 'a stack trace is not a message for the user' : undefined;
     list.check(
       'client.exit-message',
-      this.title('client.exit-message'),
       after.trim() !== '' && !trace,
       'a message (any text, no stack trace)',
       after,
-      trace ? 'a stack trace is not a message for the user' : undefined,
+      why,
     );
+    const seconds = (this.ctx.options.exitMs / 1000).toFixed(0);
     if (!exit)
       list.fail(
         'client.exits',
-        this.title('client.exits'),
         'the client exits',
         'still running',
-        `still running ${(this.ctx.options.exitMs / 1000).toFixed(0)} s after the server closed`,
+        `still running ${seconds} s after the server closed`,
       );
-    else
-      list.check(
-        'client.exits',
-        this.title('client.exits'),
-        exit.code === 0,
-        'exit code 0',
-        exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`,
-      );
+    else {
+      const seen = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
+      list.check('client.exits', exit.code === 0, 'exit code 0', seen);
+    }
   }
 }

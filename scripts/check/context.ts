@@ -1,14 +1,15 @@
-// What every check set receives: the options, the checklist to fill, and the things to clean up.
-import type { Step } from '../steps.ts';
+// What every suite receives: the options, the program's target (its declared checks), the checklist to fill,
+// and the things to clean up.
 import type { Proc } from '../proc.ts';
+import type { CheckTarget, Step } from '../steps.ts';
 import { Checklist } from './report.ts';
 import type { Listener, Peer } from './tcp.ts';
 
-export type Role = 'server' | 'client';
+export type Role = CheckTarget['role'];
 
 export interface CheckOptions {
   step: Step;
-  /** Chat steps only; server by default. */
+  /** Which program of the step: server by default for a chat step. */
   role?: Role;
   host: string;
   /** 0: the checker picks a free port and passes it as PORT. */
@@ -16,8 +17,10 @@ export interface CheckOptions {
   command: string[];
   /** Where the command runs (the student's folder). */
   cwd: string;
-  /** sync|async (01), sync|async|sync-multiple|async-multiple (02), ii_2|ii_3 (03); inferred from the command when absent. */
+  /** Which version of the role (its `variant` in step.json); inferred from the command when absent. */
   variant?: string;
+  /** Only the checks the lab's text requires (no robustness check). */
+  labOnly?: boolean;
   /** Step 01: the pause passed as DELAY, in seconds (0.5 in the lab). */
   delay: number;
   /** How long to wait for a message that should come. */
@@ -29,7 +32,7 @@ export interface CheckOptions {
 }
 
 export class Context {
-  readonly list = new Checklist();
+  readonly list: Checklist;
   /** Every message the scenario expects: a message glued to one of them still counts as whole. */
   readonly known: string[] = [];
   readonly procs: Proc[] = [];
@@ -41,8 +44,16 @@ export class Context {
 
   constructor(
     readonly options: CheckOptions,
-    readonly variant: string | null,
-  ) {}
+    readonly target: CheckTarget,
+    ids: readonly string[],
+  ) {
+    this.list = new Checklist(ids);
+  }
+
+  /** Is this check declared for the program (so that the suite runs the part of its scenario that judges it)? */
+  wants(...ids: string[]): boolean {
+    return ids.some((id) => this.list.declared(id));
+  }
 
   track<T extends Peer>(peer: T): T {
     this.peers.push(peer);

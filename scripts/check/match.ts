@@ -133,9 +133,23 @@ export function findMessage(
   return { kind: 'missing', seen: text };
 }
 
-/** A short, quoted, byte-exact rendering of what was seen (long texts cut in the middle). */
+/** Characters a terminal would act on rather than show: controls, DEL, C1, bidi and invisible formatting. */
+const UNSAFE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+
+/** A program's text made harmless for a terminal: every character it would act on shown as `\x1b` or `\u202e`. */
+export function visible(text: string): string {
+  return text.replace(UNSAFE, (c) => {
+    const code = c.codePointAt(0)!;
+    return code < 0x100
+      ? `\\x${code.toString(16).padStart(2, '0')}`
+      : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** A short, quoted, byte-exact rendering of what was seen (long texts cut in the middle), harmless in a terminal. */
 export function quote(text: string, max = 240): string {
-  if (text.length <= max) return JSON.stringify(text);
+  const json = (part: string): string => visible(JSON.stringify(part));
+  if (text.length <= max) return json(text);
   const half = Math.floor(max / 2);
-  return `${JSON.stringify(text.slice(0, half))} … ${JSON.stringify(text.slice(-half))} (${text.length} characters)`;
+  return `${json(text.slice(0, half))} … ${json(text.slice(-half))} (${text.length} characters)`;
 }

@@ -4,95 +4,132 @@
 import type { Proc } from '../proc.ts';
 import { findMessage, type Observation } from './match.ts';
 import type { Context } from './context.ts';
+import { lab, robustness, type Suite } from './define.ts';
 import { Peer } from './tcp.ts';
-import { assertStarted, procUntil, startTarget, waitListening } from './target.ts';
+import { assertStarted, startTarget, waitListening } from './target.ts';
 
-export const SERVER_CHECKS: Record<string, string> = {
-  'server.listens': 'listens on the address it is given (HOST/PORT)',
-  'server.hello': 'answers "Hello {IP}:{Port}" with the client\'s own address and port',
-  'server.several': 'serves several clients at once, each with its own address',
-  'server.received-log': 'prints "Message received from {IP}:{Port} : {msg}" for each message',
-  'server.relay': 'relays a message to the other clients as "{IP}:{Port} a dit : {msg}"',
-  'server.relay-all': 'relays it to every other client, not just one',
-  'server.no-echo': 'does not send a message back to its sender',
-  'server.join-self': 'the newcomer receives "Annonce : <PSEUDO> a rejoint la chatroom"',
-  'server.join-all': 'the clients already there receive the join announcement too',
-  'server.relay-pseudo': 'relays messages as "<PSEUDO> a dit : {msg}"',
-  'server.bad-hello': 'a first message that is not "Hello|<PSEUDO>" is neither relayed nor announced',
-  'server.leave-close': 'a clean close: the others receive "Annonce : <PSEUDO> a quitté la chatroom"',
-  'server.leave-reset': 'a reset (crash, network loss): the others receive the departure announcement too',
-  'server.others-unaffected': 'the remaining clients keep chatting as before',
-  'server.still-serving': 'a new client can still join after those departures',
+export const chatServerSuite: Suite = {
+  name: 'chat-server',
+  description: {
+    en: 'The checker is the clients (alice, bob, carol, dave): it connects, sends, and reads what each one receives.',
+    fr: 'Le vérificateur joue les clients (alice, bob, carol, dave) : il se connecte, envoie, et lit ce que chacun reçoit.',
+  },
+  checks: [
+    lab(
+      'server.listens',
+      'listens on the address it is given (HOST/PORT)',
+      "écoute à l'adresse donnée (HOST/PORT)",
+    ),
+    lab(
+      'server.hello',
+      'answers "Hello {IP}:{Port}" with the client\'s own address and port',
+      "répond « Hello {IP}:{Port} » avec l'adresse et le port du client",
+    ),
+    lab(
+      'server.several',
+      'serves several clients at once, each with its own address',
+      'sert plusieurs clients à la fois, chacun avec son adresse',
+    ),
+    lab(
+      'server.keeps-open',
+      'keeps each connection open after answering',
+      'garde chaque connexion ouverte après avoir répondu',
+    ),
+    lab(
+      'server.received-log',
+      'prints "Message received from {IP}:{Port} : {msg}" for each message',
+      'affiche « Message received from {IP}:{Port} : {msg} » pour chaque message',
+    ),
+    lab(
+      'server.relay',
+      'relays a message to the other clients as "{IP}:{Port} a dit : {msg}"',
+      'relaie un message aux autres clients sous la forme « {IP}:{Port} a dit : {msg} »',
+    ),
+    lab(
+      'server.relay-all',
+      'relays it to every other client, not just one',
+      'le relaie à tous les autres clients, pas à un seul',
+    ),
+    lab(
+      'server.no-echo',
+      'does not send a message back to its sender',
+      'ne renvoie pas un message à son expéditeur',
+    ),
+    lab(
+      'server.join-self',
+      'the newcomer receives "Annonce : <PSEUDO> a rejoint la chatroom"',
+      'le nouveau venu reçoit « Annonce : <PSEUDO> a rejoint la chatroom »',
+    ),
+    lab(
+      'server.join-all',
+      'the clients already there receive the join announcement too',
+      "les clients déjà là reçoivent aussi l'annonce d'arrivée",
+    ),
+    lab(
+      'server.relay-pseudo',
+      'relays messages as "<PSEUDO> a dit : {msg}"',
+      'relaie les messages sous la forme « <PSEUDO> a dit : {msg} »',
+    ),
+    lab(
+      'server.bad-hello',
+      'a first message that is not "Hello|<PSEUDO>" is neither relayed nor announced',
+      "un premier message qui n'est pas « Hello|<PSEUDO> » n'est ni relayé ni annoncé",
+    ),
+    lab(
+      'server.leave-close',
+      'a clean close: the others receive "Annonce : <PSEUDO> a quitté la chatroom"',
+      'une fermeture propre : les autres reçoivent « Annonce : <PSEUDO> a quitté la chatroom »',
+    ),
+    robustness(
+      'server.leave-reset',
+      'a reset (crash, network loss): the others receive the departure announcement too',
+      "une coupure brutale (plantage, réseau perdu) : les autres reçoivent aussi l'annonce de départ",
+    ),
+    robustness(
+      'server.still-serving',
+      'a new client can still join after those departures',
+      'un nouveau client peut encore entrer après ces départs',
+    ),
+    robustness(
+      'server.others-unaffected',
+      'the remaining clients keep chatting as before',
+      'les clients restants discutent comme avant',
+    ),
+  ],
+  run: checkServer,
 };
-
-const CHAT_05 = [
-  'server.join-self',
-  'server.join-all',
-  'server.relay-pseudo',
-  'server.no-echo',
-  'server.bad-hello',
-];
-
-/** The checks of each step, in order; step 03 without the log line for the ii_2 server. */
-export function serverCheckIds(step: number, variant: string | null): string[] {
-  switch (step) {
-    case 3:
-      return [
-        'server.listens',
-        'server.hello',
-        'server.several',
-        ...(variant === 'ii_2' ? [] : ['server.received-log']),
-      ];
-    case 4:
-      return ['server.listens', 'server.relay', 'server.relay-all', 'server.no-echo'];
-    case 5:
-      return ['server.listens', ...CHAT_05];
-    default:
-      return [
-        'server.listens',
-        ...CHAT_05,
-        'server.leave-close',
-        'server.leave-reset',
-        'server.still-serving',
-        'server.others-unaffected',
-      ];
-  }
-}
 
 const joined = (pseudo: string): string => `Annonce : ${pseudo} a rejoint la chatroom`;
 const left = (pseudo: string): string => `Annonce : ${pseudo} a quitté la chatroom`;
 const said = (who: string, message: string): string => `${who} a dit : ${message}`;
 
-export async function checkServer(ctx: Context): Promise<void> {
-  const { host, port, command, cwd, startupMs, step } = { ...ctx.options, step: ctx.options.step.number };
-  const ids = serverCheckIds(step, ctx.variant);
+async function checkServer(ctx: Context): Promise<void> {
+  const { host, port, command, cwd, startupMs } = ctx.options;
   const proc = startTarget({ command, cwd, env: { HOST: host, PORT: String(port) } });
   ctx.procs.push(proc);
   ctx.program = proc;
   const probe = await waitListening(proc, host, port, startupMs);
   assertStarted(proc, command);
   if (typeof probe === 'string') {
-    ctx.list.fail(
-      'server.listens',
-      SERVER_CHECKS['server.listens']!,
-      `a server on ${host}:${port}`,
-      proc.output,
-      probe,
-    );
-    for (const id of ids.slice(1))
-      ctx.list.fail(id, SERVER_CHECKS[id]!, undefined, undefined, 'not run: the server never listened');
+    ctx.list.fail('server.listens', `a server on ${host}:${port}`, proc.output, probe);
+    ctx.list.failRest(ctx.target.checks, 'not run: the server never listened');
     return;
   }
   ctx.track(probe); // kept open and silent until the end
-  ctx.list.pass('server.listens', SERVER_CHECKS['server.listens']!);
+  ctx.list.pass('server.listens');
   const scenario = new Scenario(ctx, proc);
-  if (step === 3) await scenario.step03();
-  else if (step === 4) await scenario.step04();
-  else await scenario.chat(step);
+  if (ctx.wants('server.hello', 'server.several', 'server.keeps-open', 'server.received-log'))
+    await scenario.hello();
+  if (ctx.wants('server.relay', 'server.relay-all')) await scenario.relayByAddress();
+  if (ctx.wants('server.join-self', 'server.join-all', 'server.relay-pseudo', 'server.bad-hello'))
+    await scenario.pseudos();
 }
 
 class Scenario {
   private readonly wait: number;
+  /** Why the last connection failed. */
+  private lastError = '';
+
   constructor(
     private readonly ctx: Context,
     private readonly proc: Proc,
@@ -100,12 +137,7 @@ class Scenario {
     this.wait = ctx.options.waitMs;
   }
 
-  private title(id: string): string {
-    return SERVER_CHECKS[id]!;
-  }
-
-  /** A new client; undefined (and the reason recorded in `lastError`) when the server refuses it. */
-  private lastError = '';
+  /** A new client; undefined (and the reason in `lastError`) when the server refuses it. */
   private async connect(): Promise<Peer | undefined> {
     try {
       return this.ctx.track(await Peer.connect(this.ctx.options.host, this.ctx.options.port, this.wait));
@@ -121,79 +153,75 @@ class Scenario {
     return peer.expect(message, this.wait, { from, known: this.ctx.known });
   }
 
-  private notRun(id: string, why: string): void {
-    this.ctx.list.fail(id, this.title(id), undefined, undefined, `not run: ${why}`);
-  }
-
   /** The program's stdout, waited on for a line. */
   private async expectPrinted(message: string): Promise<Observation> {
-    await procUntil(this.proc, () => this.proc.stdout.includes(message), this.wait);
+    await this.proc.until(() => this.proc.stdout.includes(message), this.wait);
     return findMessage({ text: this.proc.stdout, boundaries: new Set() }, message, this.ctx.known);
   }
 
-  async step03(): Promise<void> {
+  /** II.2 and II.3: each client says Hello and gets its own address back; II.3 prints every message. */
+  async hello(): Promise<void> {
     const { list } = this.ctx;
     const a = await this.connect();
-    if (!a) {
-      list.fail('server.hello', this.title('server.hello'), 'a connection', '', this.lastError);
-    } else {
+    if (!a) list.fail('server.hello', 'a connection', '', this.lastError);
+    else {
       a.send('Hello');
       list.observe(
         'server.hello',
-        this.title('server.hello'),
         `Hello ${a.localAddress}`,
         await this.expect(a, `Hello ${a.localAddress}`),
       );
     }
     const b = await this.connect();
-    if (!b) {
-      list.fail('server.several', this.title('server.several'), 'a second connection', '', this.lastError);
-    } else {
+    if (!b) list.fail('server.several', 'a second connection', '', this.lastError);
+    else {
       b.send('Hello');
       const seen = await this.expect(b, `Hello ${b.localAddress}`);
-      const stillThere = a !== undefined && (!a.closed || this.ctx.variant === 'ii_2'); // ii_2 may hang up after its answer
-      if (seen.kind === 'exact' && !stillThere)
-        list.fail(
-          'server.several',
-          this.title('server.several'),
+      list.observe('server.several', `Hello ${b.localAddress}`, seen);
+      if (seen.kind !== 'exact' || !a) list.notJudged('server.keeps-open', 'the second answer never came');
+      else {
+        const why = `the first client's connection was closed (${a.closeReason})`;
+        list.check(
+          'server.keeps-open',
+          !a.closed,
           'the first client still connected',
           '',
-          `the first client's connection was closed (${a?.closeReason ?? 'never opened'})`,
+          a.closed ? why : undefined,
         );
-      else list.observe('server.several', this.title('server.several'), `Hello ${b.localAddress}`, seen);
+      }
     }
-    if (this.ctx.variant === 'ii_2') return;
-    if (!a || !b) return this.notRun('server.received-log', 'the server refused a connection');
-    const first = await this.expectPrinted(`Message received from ${a.localAddress} : Hello`);
+    if (!this.ctx.wants('server.received-log')) return;
+    if (!a || !b)
+      return list.fail('server.received-log', undefined, undefined, 'not run: a connection was refused');
+    const logA = `Message received from ${a.localAddress} : Hello`;
+    const first = await this.expectPrinted(logA);
     if (first.kind !== 'exact') {
       list.observe(
         'server.received-log',
-        this.title('server.received-log'),
-        `Message received from ${a.localAddress} : Hello`,
+        logA,
         first.kind === 'near' ? first : { kind: 'missing', seen: this.proc.stdout },
       );
       return;
     }
-    list.observe(
-      'server.received-log',
-      this.title('server.received-log'),
-      `Message received from ${b.localAddress} : Hello`,
-      await this.expectPrinted(`Message received from ${b.localAddress} : Hello`),
-    );
+    const logB = `Message received from ${b.localAddress} : Hello`;
+    list.observe('server.received-log', logB, await this.expectPrinted(logB));
   }
 
-  async step04(): Promise<void> {
+  /** II.4: three clients; what one sends reaches the two others as `{IP}:{Port} a dit : {msg}`. */
+  async relayByAddress(): Promise<void> {
     const { list } = this.ctx;
     // Each client says Hello first, as the lab's client does: a lab server registers a client on its first message.
     const peers: Peer[] = [];
     let relaysSeen = true;
     for (let i = 0; i < 3; i++) {
       const peer = await this.connect();
-      if (!peer) {
-        for (const id of ['server.relay', 'server.relay-all', 'server.no-echo'])
-          list.fail(id, this.title(id), 'three connections', '', this.lastError);
-        return;
-      }
+      if (!peer)
+        return list.failRest(
+          ['server.relay', 'server.relay-all', 'server.no-echo'],
+          this.lastError,
+          'three connections',
+          '',
+        );
       peer.send('Hello');
       // wait until the clients already there saw it: then the server registered the newcomer
       // (once a relay did not come in the lab's form, waiting for the next ones would only take time)
@@ -214,22 +242,25 @@ class Scenario {
       this.expect(b, expected, marks[1]),
       this.expect(c, expected, marks[2]),
     ]);
-    list.observe('server.relay', this.title('server.relay'), expected, toB);
-    list.observe('server.relay-all', this.title('server.relay-all'), expected, toC);
+    list.observe('server.relay', expected, toB);
+    list.observe('server.relay-all', expected, toC);
     // a barrier: if the server ever sent A its own message, it did before it relays B's answer to A
     b.send('bien reçu');
-    await this.expect(a, said(b.localAddress, 'bien reçu'), marks[0]);
-    this.noEcho(a, expected, marks[0]!);
+    const back = await this.expect(a, said(b.localAddress, 'bien reçu'), marks[0]);
+    this.noEcho(a, expected, marks[0]!, back.kind === 'exact');
   }
 
-  private noEcho(peer: Peer, own: string, from: number): void {
+  /** Judged only when the server was seen relaying: a server that relays nothing echoes nothing either. */
+  private noEcho(peer: Peer, own: string, from: number, relaysSeen: boolean): void {
+    if (!relaysSeen)
+      return this.ctx.list.notJudged('server.no-echo', 'no relay was seen, so its absence proves nothing');
     const echo = findMessage(peer.since(from), own, this.ctx.known);
+    const seen = echo.kind === 'missing' ? undefined : peer.since(from).text;
     this.ctx.list.check(
       'server.no-echo',
-      this.title('server.no-echo'),
       echo.kind === 'missing',
-      `nothing like ${JSON.stringify(own)} sent back to its sender`,
-      echo.kind === 'missing' ? undefined : peer.since(from).text,
+      `nothing like ${JSON.stringify(own)} sent back`,
+      seen,
     );
   }
 
@@ -240,12 +271,10 @@ class Scenario {
   ): Promise<{ peer: Peer | undefined; self: Observation; toOthers: Observation[] }> {
     const peer = await this.connect();
     const marks = others.map((other) => other?.mark() ?? 0);
-    if (!peer)
-      return {
-        peer,
-        self: { kind: 'missing', seen: '' },
-        toOthers: others.map(() => ({ kind: 'missing', seen: '' })),
-      };
+    if (!peer) {
+      const missing: Observation = { kind: 'missing', seen: '' };
+      return { peer, self: missing, toOthers: others.map(() => missing) };
+    }
     peer.send(`Hello|${pseudo}`);
     const [self, ...toOthers] = await Promise.all([
       this.expect(peer, joined(pseudo)),
@@ -254,22 +283,18 @@ class Scenario {
     return { peer, self: self!, toOthers };
   }
 
-  async chat(step: number): Promise<void> {
+  /** II.5 and on: pseudos, announcements, relays by pseudo, a bad Hello; then (II.6) departures. */
+  async pseudos(): Promise<void> {
     const { list } = this.ctx;
     const alice = await this.join('alice');
     const bob = await this.join('bob', [alice.peer]);
     const a = alice.peer;
     const b = bob.peer;
-    if (!a || !b) {
-      for (const id of serverCheckIds(step, null).slice(1))
-        list.fail(id, this.title(id), 'two connections', '', this.lastError);
-      return;
-    }
+    if (!a || !b) return list.failRest(this.ctx.target.checks, this.lastError, 'two connections', '');
     // the newcomer sees its own announcement: alice's then bob's
-    if (alice.self.kind !== 'exact')
-      list.observe('server.join-self', this.title('server.join-self'), joined('alice'), alice.self);
-    else list.observe('server.join-self', this.title('server.join-self'), joined('bob'), bob.self);
-    list.observe('server.join-all', this.title('server.join-all'), joined('bob'), bob.toOthers[0]!);
+    if (alice.self.kind !== 'exact') list.observe('server.join-self', joined('alice'), alice.self);
+    else list.observe('server.join-self', joined('bob'), bob.self);
+    list.observe('server.join-all', joined('bob'), bob.toOthers[0]!);
 
     const markA = a.mark();
     const markB = b.mark();
@@ -277,43 +302,40 @@ class Scenario {
     const relay = await this.expect(b, said('alice', 'bonjour à tous'), markB);
     b.send('salut alice');
     const back = await this.expect(a, said('bob', 'salut alice'), markA); // also the barrier for the echo check
-    if (relay.kind !== 'exact')
-      list.observe(
-        'server.relay-pseudo',
-        this.title('server.relay-pseudo'),
-        said('alice', 'bonjour à tous'),
-        relay,
-      );
-    else
-      list.observe(
-        'server.relay-pseudo',
-        this.title('server.relay-pseudo'),
-        said('bob', 'salut alice'),
-        back,
-      );
-    this.noEcho(a, said('alice', 'bonjour à tous'), markA);
+    if (relay.kind !== 'exact') list.observe('server.relay-pseudo', said('alice', 'bonjour à tous'), relay);
+    else list.observe('server.relay-pseudo', said('bob', 'salut alice'), back);
+    this.noEcho(a, said('alice', 'bonjour à tous'), markA, back.kind === 'exact');
 
-    await this.badHello(a, b);
-    if (step < 6) return;
-    await this.departures(a, b);
+    if (this.ctx.wants('server.bad-hello')) await this.badHello(a, b);
+    if (
+      this.ctx.wants(
+        'server.leave-close',
+        'server.leave-reset',
+        'server.still-serving',
+        'server.others-unaffected',
+      )
+    ) {
+      await this.departures(a, b);
+    }
   }
 
   private async badHello(a: Peer, b: Peer): Promise<void> {
     const id = 'server.bad-hello';
     const c = await this.connect();
-    if (!c) return this.ctx.list.fail(id, this.title(id), 'a connection', '', this.lastError);
+    if (!c) return this.ctx.list.fail(id, 'a connection', '', this.lastError);
     const marks = [a.mark(), b.mark()];
     c.send('salut sans hello');
     await c.until(() => c.text !== '' || c.closed, this.wait); // an error line, a close, or nothing
     // a barrier: a message sent after the bad one reached bob, so the bad one was handled before
     a.send('encore moi');
-    await this.expect(b, said('alice', 'encore moi'), marks[1]);
+    const barrier = await this.expect(b, said('alice', 'encore moi'), marks[1]);
+    if (barrier.kind !== 'exact')
+      return this.ctx.list.notJudged(id, 'no relay was seen, so its absence proves nothing');
     const leaks = [a.since(marks[0]!).text, b.since(marks[1]!).text].filter(
       (text) => text.includes('salut sans hello') || /a rejoint/.test(text),
     );
     this.ctx.list.check(
       id,
-      this.title(id),
       leaks.length === 0,
       'no relay of "salut sans hello" and no announcement',
       leaks.join(' | '),
@@ -324,8 +346,7 @@ class Scenario {
     const { list } = this.ctx;
     const carol = await this.join('carol', [a, b]);
     const c = carol.peer;
-    if (!c)
-      list.fail('server.leave-close', this.title('server.leave-close'), 'a connection', '', this.lastError);
+    if (!c) list.fail('server.leave-close', 'a connection', '', this.lastError);
     else {
       const marks = [a.mark(), b.mark()];
       c.end();
@@ -333,50 +354,21 @@ class Scenario {
         this.expect(a, left('carol'), marks[0]),
         this.expect(b, left('carol'), marks[1]),
       ]);
-      list.observe(
-        'server.leave-close',
-        this.title('server.leave-close'),
-        left('carol'),
-        toA.kind !== 'exact' ? toA : toB,
-      );
+      list.observe('server.leave-close', left('carol'), toA.kind !== 'exact' ? toA : toB);
     }
     const markA = a.mark();
     b.reset();
-    list.observe(
-      'server.leave-reset',
-      this.title('server.leave-reset'),
-      left('bob'),
-      await this.expect(a, left('bob'), markA),
-    );
+    list.observe('server.leave-reset', left('bob'), await this.expect(a, left('bob'), markA));
 
     const dave = await this.join('dave', [a]);
     const d = dave.peer;
-    if (!d)
-      list.fail(
-        'server.still-serving',
-        this.title('server.still-serving'),
-        'a connection',
-        '',
-        this.lastError,
-      );
-    else list.observe('server.still-serving', this.title('server.still-serving'), joined('dave'), dave.self);
+    if (!d) list.fail('server.still-serving', 'a connection', '', this.lastError);
+    else list.observe('server.still-serving', joined('dave'), dave.self);
     const id = 'server.others-unaffected';
     if (a.closed)
-      return list.fail(
-        id,
-        this.title(id),
-        'alice still connected',
-        '',
-        `alice's connection was closed (${a.closeReason})`,
-      );
-    if (dave.toOthers[0]!.kind !== 'exact')
-      return void list.observe(id, this.title(id), joined('dave'), dave.toOthers[0]!);
+      return list.fail(id, 'alice still connected', '', `alice's connection was closed (${a.closeReason})`);
+    if (dave.toOthers[0]!.kind !== 'exact') return void list.observe(id, joined('dave'), dave.toOthers[0]!);
     a.send('toujours là');
-    list.observe(
-      id,
-      this.title(id),
-      said('alice', 'toujours là'),
-      await this.expect(d, said('alice', 'toujours là')),
-    );
+    list.observe(id, said('alice', 'toujours là'), await this.expect(d, said('alice', 'toujours là')));
   }
 }

@@ -1,19 +1,44 @@
 // Step 01: the two counts, one after the other (sync) or interleaved (async), and how long they take.
 // The pause is passed as DELAY (seconds, 0.5 in the lab); the expected durations scale with it.
 import type { Context } from './context.ts';
+import { lab, type Suite } from './define.ts';
 import { assertStarted, startTarget } from './target.ts';
 
-export const SLEEP_CHECKS: Record<string, string> = {
-  'sleep.counts': 'prints the integers 1 to 10, twice, one per line',
-  'sleep.order-sync': 'the two counts run one after the other (1…10, then 1…10)',
-  'sleep.order-async': 'the two counts interleave (1 1 2 2 … 10 10)',
-  'sleep.duration-sync': 'takes about 20 pauses (≈ 10 s at 0.5 s): the sleep blocks',
-  'sleep.duration-async': 'takes about 10 pauses (≈ 5 s at 0.5 s): both counts wait at the same time',
+export const sleepSuite: Suite = {
+  name: 'sleep',
+  description: {
+    en: 'The checker runs the script with DELAY set, and times each number it prints.',
+    fr: "Le vérificateur lance le script avec DELAY, et note l'heure de chaque nombre affiché.",
+  },
+  checks: [
+    lab(
+      'sleep.counts',
+      'prints the integers 1 to 10, twice, one per line',
+      'affiche les entiers de 1 à 10, deux fois, un par ligne',
+    ),
+    lab(
+      'sleep.order-sync',
+      'the two counts run one after the other (1…10, then 1…10)',
+      'les deux comptages se suivent (1…10, puis 1…10)',
+    ),
+    lab(
+      'sleep.order-async',
+      'the two counts interleave (1 1 2 2 … 10 10)',
+      "les deux comptages s'entremêlent (1 1 2 2 … 10 10)",
+    ),
+    lab(
+      'sleep.duration-sync',
+      'takes about 20 pauses (≈ 10 s at 0.5 s): the sleep blocks',
+      'dure environ 20 pauses (≈ 10 s à 0,5 s) : la pause bloque',
+    ),
+    lab(
+      'sleep.duration-async',
+      'takes about 10 pauses (≈ 5 s at 0.5 s): both counts wait at the same time',
+      'dure environ 10 pauses (≈ 5 s à 0,5 s) : les deux comptages attendent en même temps',
+    ),
+  ],
+  run: checkSleep,
 };
-
-export function sleepCheckIds(variant: string): string[] {
-  return ['sleep.counts', `sleep.order-${variant}`, `sleep.duration-${variant}`];
-}
 
 const ONE_TO_TEN = Array.from({ length: 10 }, (_, i) => i + 1);
 
@@ -23,10 +48,9 @@ export function expectedSpan(variant: string, d: number): [number, number] {
   return [0.85 * (pauses - 1) * d, 1.2 * pauses * d + 0.3];
 }
 
-export async function checkSleep(ctx: Context): Promise<void> {
+async function checkSleep(ctx: Context): Promise<void> {
   const { command, cwd, delay, exitMs } = ctx.options;
-  const variant = ctx.variant!;
-  const title = (id: string): string => SLEEP_CHECKS[id]!;
+  const variant = ctx.wants('sleep.order-async', 'sleep.duration-async') ? 'async' : 'sync';
   const { list } = ctx;
   const lines: { text: string; at: number }[] = [];
   const proc = startTarget({
@@ -50,19 +74,12 @@ export async function checkSleep(ctx: Context): Promise<void> {
   const sorted = [...values].sort((x, y) => x - y);
   const countsOk = sorted.join(' ') === expectedSorted.join(' ');
   const decorated = lines.filter((line) => /\d/.test(line.text) && !/^\s*\d+\s*$/.test(line.text));
-  if (countsOk) list.pass('sleep.counts', title('sleep.counts'));
+  if (countsOk) list.pass('sleep.counts');
   else if (decorated.length > 0 && values.length < 20)
-    list.near(
-      'sleep.counts',
-      title('sleep.counts'),
-      '1\n2\n…\n10 (twice)',
-      proc.stdout,
-      'numbers with other text on their lines',
-    );
+    list.near('sleep.counts', '1\n2\n…\n10 (twice)', proc.stdout, 'numbers with other text on their lines');
   else
     list.fail(
       'sleep.counts',
-      title('sleep.counts'),
       `${ONE_TO_TEN.join(' ')} ${ONE_TO_TEN.join(' ')} (one per line, in some order)`,
       proc.stdout,
       exit ? undefined : `still running after ${(timeoutMs / 1000).toFixed(0)} s`,
@@ -71,14 +88,13 @@ export async function checkSleep(ctx: Context): Promise<void> {
   const order = values.join(' ');
   if (variant === 'sync') {
     const expected = [...ONE_TO_TEN, ...ONE_TO_TEN].join(' ');
-    list.check('sleep.order-sync', title('sleep.order-sync'), order === expected, expected, order);
+    list.check('sleep.order-sync', order === expected, expected, order);
   } else {
     // the second count starts before the first ends
     const secondOne = values.indexOf(1, values.indexOf(1) + 1);
     const firstTen = values.indexOf(10);
     list.check(
       'sleep.order-async',
-      title('sleep.order-async'),
       secondOne !== -1 && firstTen !== -1 && secondOne < firstTen,
       expectedSorted.join(' '),
       order,
@@ -90,7 +106,6 @@ export async function checkSleep(ctx: Context): Promise<void> {
   if (numbers.length === 0 || !exit) {
     list.fail(
       id,
-      title(id),
       `${low.toFixed(2)}–${high.toFixed(2)} s`,
       numbers.length === 0 ? 'no number printed' : 'did not finish',
       'not measured',
@@ -104,7 +119,6 @@ export async function checkSleep(ctx: Context): Promise<void> {
       : undefined;
   list.check(
     id,
-    title(id),
     span >= low && span <= high,
     `${low.toFixed(2)}–${high.toFixed(2)} s from the first number to the end`,
     `${span.toFixed(2)} s`,

@@ -6,43 +6,62 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_SITES, pageBody, startFakeWeb, writeUrlList } from '../fakeweb.ts';
 import { findMessage } from './match.ts';
+import { TIME_LINE, writtenLine } from '../web-lines.ts';
 import type { Context } from './context.ts';
+import { lab, type Suite } from './define.ts';
 import { assertStarted, startTarget } from './target.ts';
 
-export const WEB_CHECKS: Record<string, string> = {
-  'web.exit': 'runs to the end with exit code 0',
-  'web.file': 'writes the page, byte for byte, to web_page in the temp folder',
-  'web.files':
-    'writes each page, byte for byte, to web_<url without scheme, / replaced by _> in the temp folder',
-  'web.written-lines': 'prints "Contenu écrit avec succès dans le fichier : <path>" for each file',
-  'web.time-line': 'prints "Le programme a pris <s.ss> secondes pour s\'exécuter."',
-  'web.duration-sync-multiple': 'downloads one page after the other: about the sum of the latencies',
-  'web.duration-async-multiple': 'downloads all pages at once: about the longest latency, not the sum',
+export const webSuite: Suite = {
+  name: 'web',
+  description: {
+    en: 'The checker serves a fake web (ten sites, 100–300 ms each), gives the script a URL or a list, a fresh temp folder.',
+    fr: 'Le vérificateur sert un faux web (dix sites, 100 à 300 ms chacun), donne au script une URL ou une liste, et un dossier temporaire neuf.',
+  },
+  checks: [
+    lab('web.exit', 'runs to the end with exit code 0', "va jusqu'au bout, code de sortie 0"),
+    lab(
+      'web.file',
+      'writes the page, byte for byte, to web_page in the temp folder',
+      'écrit la page, octet pour octet, dans web_page du dossier temporaire',
+    ),
+    lab(
+      'web.files',
+      'writes each page, byte for byte, to web_<url without scheme, / replaced by _> in the temp folder',
+      'écrit chaque page, octet pour octet, dans web_<url sans schéma, / remplacés par _> du dossier temporaire',
+    ),
+    lab(
+      'web.written-lines',
+      'prints "Contenu écrit avec succès dans le fichier : <path>" for each file',
+      'affiche « Contenu écrit avec succès dans le fichier : <chemin> » pour chaque fichier',
+    ),
+    lab(
+      'web.time-line',
+      'prints "Le programme a pris <s.ss> secondes pour s\'exécuter."',
+      "affiche « Le programme a pris <s.ss> secondes pour s'exécuter. »",
+    ),
+    lab(
+      'web.duration-sync-multiple',
+      'downloads one page after the other: about the sum of the latencies',
+      "télécharge les pages l'une après l'autre : environ la somme des latences",
+    ),
+    lab(
+      'web.duration-async-multiple',
+      'downloads all pages at once: about the longest latency, not the sum',
+      'télécharge toutes les pages à la fois : environ la plus longue latence, pas la somme',
+    ),
+  ],
+  run: checkWeb,
 };
-
-export function webCheckIds(variant: string): string[] {
-  const multiple = variant.endsWith('multiple');
-  return [
-    'web.exit',
-    multiple ? 'web.files' : 'web.file',
-    'web.written-lines',
-    'web.time-line',
-    ...(multiple ? [`web.duration-${variant}`] : []),
-  ];
-}
 
 /** The lab's file name for a URL: the scheme dropped, every / replaced by _. */
 export function fileNameFor(url: string): string {
   return `web_${url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replaceAll('/', '_')}`;
 }
 
-const TIME_LINE = /^Le programme a pris (\d+\.\d{2}) secondes pour s'exécuter\.$/m;
-
-export async function checkWeb(ctx: Context): Promise<void> {
+async function checkWeb(ctx: Context): Promise<void> {
   const { command, cwd, exitMs } = ctx.options;
-  const variant = ctx.variant!;
-  const multiple = variant.endsWith('multiple');
-  const title = (id: string): string => WEB_CHECKS[id]!;
+  const multiple = ctx.wants('web.files');
+  const variant = ctx.wants('web.duration-async-multiple') ? 'async-multiple' : 'sync-multiple';
   const { list } = ctx;
 
   const web = await startFakeWeb(DEFAULT_SITES);
@@ -71,7 +90,6 @@ export async function checkWeb(ctx: Context): Promise<void> {
   assertStarted(proc, command);
   list.check(
     'web.exit',
-    title('web.exit'),
     exit?.code === 0,
     'exit code 0',
     exit ? (exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`) : 'still running',
@@ -100,7 +118,6 @@ export async function checkWeb(ctx: Context): Promise<void> {
   const found = (await readdir(temp).catch(() => [] as string[])).join(', ');
   list.check(
     fileId,
-    title(fileId),
     problems.length === 0,
     multiple ? `${sites.length} files such as ${fileNameFor(urls[0]!)}` : 'web_page',
     problems.join('; '),
@@ -109,41 +126,32 @@ export async function checkWeb(ctx: Context): Promise<void> {
 
   // one line per file written, then the time
   const stdout = { text: proc.stdout, boundaries: new Set<number>() };
-  const lines = (multiple ? urls.map(fileNameFor) : ['web_page']).map(
-    (name, _i) =>
-      `Contenu écrit avec succès dans le fichier : ${written.find((p) => p.endsWith(`/${name}`) || p.endsWith(`\\${name}`)) ?? join(temp, name)}`,
+  const lines = (multiple ? urls.map(fileNameFor) : ['web_page']).map((name, _i) =>
+    writtenLine(written.find((p) => p.endsWith(`/${name}`) || p.endsWith(`\\${name}`)) ?? join(temp, name)),
   );
   ctx.known.push(...lines);
   const missingLine = lines
     .map((line) => ({ line, seen: findMessage(stdout, line, ctx.known) }))
     .find(({ seen }) => seen.kind !== 'exact');
-  if (!missingLine) list.pass('web.written-lines', title('web.written-lines'));
+  if (!missingLine) list.pass('web.written-lines');
   else
     list.observe(
       'web.written-lines',
-      title('web.written-lines'),
       missingLine.line,
       missingLine.seen.kind === 'near' ? missingLine.seen : { kind: 'missing', seen: proc.stdout },
     );
 
   const time = proc.stdout.match(TIME_LINE);
   const loose = proc.stdout.split('\n').find((line) => /programme a pris/i.test(line));
-  if (time) list.pass('web.time-line', title('web.time-line'));
+  if (time) list.pass('web.time-line');
   else if (loose)
     list.near(
       'web.time-line',
-      title('web.time-line'),
       "Le programme a pris 0.35 secondes pour s'exécuter.",
       loose,
       'not the exact form (two decimals, a final period)',
     );
-  else
-    list.fail(
-      'web.time-line',
-      title('web.time-line'),
-      "Le programme a pris 0.35 secondes pour s'exécuter.",
-      proc.stdout,
-    );
+  else list.fail('web.time-line', "Le programme a pris 0.35 secondes pour s'exécuter.", proc.stdout);
 
   if (!multiple) return;
   const id = `web.duration-${variant}`;
@@ -156,7 +164,6 @@ export async function checkWeb(ctx: Context): Promise<void> {
   if (variant === 'sync-multiple') {
     list.check(
       id,
-      title(id),
       seconds >= 0.9 * sum,
       `at least ${(0.9 * sum).toFixed(2)} s (the sum is ${sum.toFixed(2)} s)`,
       `${seconds.toFixed(2)} s (${source})`,
@@ -165,7 +172,6 @@ export async function checkWeb(ctx: Context): Promise<void> {
     const limit = (max + sum) / 2;
     list.check(
       id,
-      title(id),
       seconds >= 0.9 * max && seconds < limit,
       `${(0.9 * max).toFixed(2)}–${limit.toFixed(2)} s (the longest latency is ${max.toFixed(2)} s, the sum ${sum.toFixed(2)} s)`,
       `${seconds.toFixed(2)} s (${source})`,
