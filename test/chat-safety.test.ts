@@ -16,7 +16,7 @@ afterEach(async () => {
   await stopAll();
 });
 
-const BAD_PSEUDO = 'Erreur : le pseudo doit avoir de 1 à 32 caractères, sans | ni caractère de contrôle';
+const BAD_PSEUDO = 'Erreur : le pseudo doit avoir de 1 à 32 caractères, sans | ni : ni caractère de contrôle';
 
 /** A raw client that joined as `pseudo` (its own announcement seen). */
 async function joined(port: number, pseudo: string): Promise<WireClient> {
@@ -70,7 +70,7 @@ it('chat_server_ii_2.ts, its console, shows what a client sends harmlessly', asy
 describe.each(['chat_server_ii_5.ts', 'chat_server_ii_6.ts'])(
   '%s: pseudos that cannot impersonate',
   (file) => {
-    it('refuses a pseudo with \\r and an escape, bidi or zero-width characters, a |, 33 characters, or a Hello over 1 KiB: the error line, closed, never heard of', async () => {
+    it('refuses a pseudo with \\r and an escape, bidi or zero-width characters, a | or a :, 33 characters, or a Hello over 1 KiB: the error line, closed, never heard of', async () => {
       const { proc, port } = await startChatServer(file);
       const alice = await joined(port, 'alice');
       const pseudos = [
@@ -78,6 +78,7 @@ describe.each(['chat_server_ii_5.ts', 'chat_server_ii_6.ts'])(
         'bob\u202e',
         'b\u200bob',
         'bob|admin',
+        'Annonce : admin',
         'b'.repeat(33),
         `${' '.repeat(2000)}bob`,
       ];
