@@ -253,9 +253,13 @@ async function gradeClass({ grade: options, json, lang, csv, html }: ParsedClass
   const progress = (text: string): void => {
     if (tty) process.stderr.write(`\r\x1b[K${text}`);
   };
-  stopAllOnSignals(() => progress('stopping…\n'));
+  const stopping = new AbortController();
+  stopAllOnSignals(() => {
+    stopping.abort();
+    progress('stopping…\n');
+  });
   progress(`0/${options.folders.length} checked`);
-  const report = await grade(options, (done, total) => progress(`${done}/${total} checked`));
+  const report = await grade(options, (done, total) => progress(`${done}/${total} checked`), stopping.signal);
   progress('');
   if (csv) writeFileSync(csv, renderCsv(report));
   if (html) writeFileSync(html, renderClassHtml(report, lang));

@@ -302,10 +302,14 @@ async function gradeOne(folder: string, target: GradeTarget, options: GradeOptio
   }
 }
 
-/** Runs every target in every folder, `jobs` at a time; `onProgress(done, total)` after each folder. */
+/**
+ * Runs every target in every folder, `jobs` at a time; `onProgress(done, total)` after each folder. Once
+ * `signal` is aborted (Ctrl+C: proc.ts is stopping every run), no run starts any more.
+ */
 export async function grade(
   options: GradeOptions,
   onProgress: (done: number, total: number) => void = () => {},
+  signal?: AbortSignal,
 ): Promise<ClassReport> {
   const { folders, targets } = options;
   const results = folders.map((folder) => ({ ...folder, runs: new Array<GradeRun>(targets.length) }));
@@ -314,7 +318,7 @@ export async function grade(
   let done = 0;
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < tasks.length) {
+    while (next < tasks.length && !signal?.aborted) {
       const { folder, target, t } = tasks[next++]!;
       folder.runs[t] = await gradeOne(folder.path, target, options);
       if (--left[results.indexOf(folder)]! === 0) onProgress(++done, folders.length);
