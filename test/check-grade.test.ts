@@ -214,14 +214,14 @@ describe.skipIf(!BROWSER)('the HTML page in Chromium', () => {
     await lefebvre.locator('summary').click();
     const list = lefebvre.locator('.checklist');
     expect(await list.isVisible()).toBe(true);
-    const text = await list.innerText();
+    const text = (await list.textContent()) ?? '';
     expect(text).toContain('expected: "Annonce : alice a rejoint la chatroom"');
     expect(text).toContain('seen:     "\\u001b[32mAnnonce : alice a rejoint la chatroom\\u001b[0m"');
     expect(text).toContain('differs by: terminal escape codes');
-    expect(await rows.nth(2).locator('summary').innerText()).toContain(
+    expect(await rows.nth(2).locator('summary').textContent()).toContain(
       "does not start: SyntaxError: expected ':'",
     );
-    expect(await page.locator('.totals').innerText()).toMatch(/^6 folders: 2 pass every lab check/);
+    expect(await page.locator('.totals').textContent()).toMatch(/^6 folders: 2 pass every lab check/);
 
     // printing opens every row
     await page.emulateMedia({ media: 'print' });
