@@ -74,7 +74,7 @@ describe.concurrent('statuses of their own, never a crash of the whole run', () 
       'hangs   —       —    timed out (8 s)',
       'nobody  —       —    not handed in (chat_server_ii_5.py)',
       'ok      6/6     6/6',
-      '4 folders: 1 pass every lab check (1 every check); 1 does not start, 1 timed out, 1 not handed in',
+      '4 folders: 1 pass every lab check (1 of them every check); 1 does not start, 1 timed out, 1 not handed in',
     ]);
     expect(proc.stdout).not.toMatch(/[\x1b\u202e]/);
     const rows = readFileSync(csv, 'utf8').split('\r\n');

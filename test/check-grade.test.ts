@@ -105,7 +105,7 @@ describe('the sample class, steps 05 and 06, in one command', () => {
     });
     const lines = renderClassTable(report).trimEnd().split('\n');
     expect(lines.at(-1)).toBe(
-      '6 folders: 2 pass every lab check (1 every check); most failed: 06 server.join-self, 06 server.join-all, ' +
+      '6 folders: 2 pass every lab check (1 of them every check); most failed: 06 server.join-self, 06 server.join-all, ' +
         '06 server.still-serving, 06 server.others-unaffected (2 folders); 1 does not start, 1 not handed in',
     );
     expect(lines.find((line) => line.startsWith('petit'))).toMatch(

@@ -91,11 +91,11 @@ export function classTotals(report: ClassReport): ClassTotals {
   };
 }
 
-/** `7 folders: 3 pass every lab check (2 every check); most failed: server.leave-close (3 folders)`. */
+/** `7 folders: 3 pass every lab check (2 of them every check); most failed: server.leave-close (3 folders)`. */
 export function totalsLine(totals: ClassTotals): string {
   const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
   let line = `${plural(totals.folders, 'folder')}: ${totals.passEveryLabCheck} pass every lab check`;
-  line += ` (${totals.passEverything} every check)`;
+  line += ` (${totals.passEverything} of them every check)`;
   if (totals.mostFailed.length > 0) {
     const folders = totals.mostFailed[0]!.folders;
     line += `; most failed: ${totals.mostFailed.map((m) => m.check).join(', ')} (${plural(folders, 'folder')})`;
