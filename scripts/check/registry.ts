@@ -3,12 +3,19 @@
 // knows a step.
 import { UsageError } from '../cli.ts';
 import { chatClientSuite } from './client.ts';
-import type { CheckDef, Suite } from './define.ts';
+import { robustness, type CheckDef, type Suite } from './define.ts';
 import { chatServerSuite } from './server.ts';
 import { sleepSuite } from './sleep.ts';
 import { webSuite } from './web.ts';
 
 export const SUITES: readonly Suite[] = [sleepSuite, webSuite, chatServerSuite, chatClientSuite];
+
+/** Judged on every run, whatever the suite, after the checker stopped the program. */
+export const STOPS_EVERYTHING = robustness(
+  'program.stops-everything',
+  'leaves nothing running once stopped (no detached process, nothing listening)',
+  "ne laisse rien tourner une fois arrêté (aucun processus détaché, rien à l'écoute)",
+);
 
 export function findSuite(name: string): Suite {
   const suite = SUITES.find((s) => s.name === name);
@@ -22,6 +29,7 @@ export function findSuite(name: string): Suite {
 
 /** The definition of a check, from any suite. */
 export function checkDef(id: string): CheckDef {
+  if (id === STOPS_EVERYTHING.id) return STOPS_EVERYTHING;
   for (const suite of SUITES) {
     const def = suite.checks.find((check) => check.id === id);
     if (def) return def;
