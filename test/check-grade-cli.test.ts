@@ -12,8 +12,7 @@ import { csvCell, renderClassTable, summariseRun } from '../scripts/check/grade-
 import { startTs } from '../scripts/proc.ts';
 import { ROOT } from '../scripts/steps.ts';
 import { FIXTURES } from './check-helpers.ts';
-import { processesWith } from './check-grade-helpers.ts';
-import { expectOneLineError, tempDir } from './helpers.ts';
+import { expectOneLineError, processesWith, tempDir } from './helpers.ts';
 
 const CHECK = join(ROOT, 'scripts', 'check.ts');
 const SAMPLE = join(ROOT, 'test', 'fixtures', 'rendus');
@@ -73,7 +72,7 @@ describe.concurrent('statuses of their own, never a crash of the whole run', () 
       '=1+1    —       —    does not start: \\x1b[2J\\u202eboom',
       'hangs   —       —    timed out (8 s)',
       'nobody  —       —    not handed in (chat_server_ii_5.py)',
-      'ok      6/6     6/6',
+      'ok      7/7     6/6',
       '4 folders: 1 pass every lab check (1 of them every check); 1 does not start, 1 timed out, 1 not handed in',
     ]);
     expect(proc.stdout).not.toMatch(/[\x1b\u202e]/);
@@ -147,7 +146,7 @@ describe.concurrent('statuses of their own, never a crash of the whole run', () 
       ['bob/tp6', 'counts order-sync', 'exit-message'],
     ]);
     expect(renderClassTable(report)).toContain(
-      'bob/tp6    1/3     1/3  5/6     5/6  1: counts order-sync · 6 client: exit-message',
+      'bob/tp6    2/4     1/3  6/7     5/6  1: counts order-sync · 6 client: exit-message',
     );
   });
 });

@@ -12,8 +12,7 @@ import type { ClassReport, GradedFolder } from '../scripts/check/grade.ts';
 import { renderClassTable, summariseRun } from '../scripts/check/grade-report.ts';
 import { startTs } from '../scripts/proc.ts';
 import { ROOT } from '../scripts/steps.ts';
-import { processesWith } from './check-grade-helpers.ts';
-import { tempDir } from './helpers.ts';
+import { processesWith, tempDir } from './helpers.ts';
 
 const CHECK = join(ROOT, 'scripts', 'check.ts');
 const CHROMIUM = '/usr/bin/chromium';
@@ -81,12 +80,12 @@ describe('the sample class, steps 05 and 06, in one command', () => {
       ['06', '06-deconnexion', 'python3 chat_server_ii_6.py'],
     ]);
     expect(report.folders.map(row)).toEqual([
-      'bernard | 05 4/6 lab 4/6 join-self~ join-all~ | 06 6/10 lab 5/7 join-self~ join-all~ still-serving~ others-unaffected~',
-      'dupont | 05 6/6 lab 6/6 | 06 10/10 lab 7/7',
-      "durand | 05 5/6 lab 5/6 no-echo | 06 does not start: SyntaxError: expected ':'",
-      'lefebvre | 05 6/6 lab 6/6 | 06 6/10 lab 5/7 join-self~ join-all~ still-serving~ others-unaffected~',
-      'leroy | 05 6/6 lab 6/6 | 06 9/10 lab 7/7 leave-reset',
-      'petit | 05 6/6 lab 6/6 | 06 not handed in: chat_server_ii_6.py',
+      'bernard | 05 5/7 lab 4/6 join-self~ join-all~ | 06 7/11 lab 5/7 join-self~ join-all~ still-serving~ others-unaffected~',
+      'dupont | 05 7/7 lab 6/6 | 06 11/11 lab 7/7',
+      "durand | 05 6/7 lab 5/6 no-echo | 06 does not start: SyntaxError: expected ':'",
+      'lefebvre | 05 7/7 lab 6/6 | 06 7/11 lab 5/7 join-self~ join-all~ still-serving~ others-unaffected~',
+      'leroy | 05 7/7 lab 6/6 | 06 10/11 lab 7/7 leave-reset',
+      'petit | 05 7/7 lab 6/6 | 06 not handed in: chat_server_ii_6.py',
     ]);
   });
 
@@ -109,8 +108,25 @@ describe('the sample class, steps 05 and 06, in one command', () => {
         '06 server.still-serving, 06 server.others-unaffected (2 folders); 1 does not start, 1 not handed in',
     );
     expect(lines.find((line) => line.startsWith('petit'))).toMatch(
-      /^petit +6\/6 +6\/6 +— +— +06: not handed in \(chat_server_ii_6\.py\)$/,
+      /^petit +7\/7 +6\/6 +— +— +06: not handed in \(chat_server_ii_6\.py\)$/,
     );
+  });
+
+  it("the teachers' pages show this very table for step 06", () => {
+    const only06: ClassReport = {
+      ...report,
+      targets: [report.targets[1]!],
+      checks: { '06': report.checks['06']! },
+      folders: report.folders.map((folder) => ({ ...folder, runs: [folder.runs[1]!] })),
+    };
+    const table = renderClassTable(only06);
+    for (const lang of ['en', 'fr']) {
+      const page = readFileSync(join(ROOT, 'docs-src', `teachers.${lang}.md`), 'utf8');
+      expect(page).toContain(
+        "npm run check -- 6 --each 'test/fixtures/rendus/*' -- python3 chat_server_ii_6.py",
+      );
+      expect(page).toContain('```text\n' + table + '```\n');
+    }
   });
 
   it('the JSON holds everything: each run its whole checklist, the program text byte for byte once parsed', () => {
@@ -122,7 +138,7 @@ describe('the sample class, steps 05 and 06, in one command', () => {
       seen: '\x1b[32mAnnonce : alice a rejoint la chatroom\x1b[0m',
     });
     expect(run.stdout).not.toContain('\x1b'); // escaped in the file itself
-    expect(report.checks['06']).toHaveLength(10);
+    expect(report.checks['06']).toHaveLength(11);
     expect(report.folders.find((f) => f.name === 'durand')!.runs[1]!.report!.program!.stderr).toContain(
       'SyntaxError',
     );
@@ -142,15 +158,15 @@ describe('the sample class, steps 05 and 06, in one command', () => {
       '05 server.listens',
       '05 server.join-self',
     ]);
-    expect(cells[0]).toHaveLength(1 + 5 + 6 + 5 + 10);
-    expect(cells[0]!.at(-1)).toBe('06 server.others-unaffected');
+    expect(cells[0]).toHaveLength(1 + 5 + 7 + 5 + 11);
+    expect(cells[0]!.at(-1)).toBe('06 program.stops-everything');
     const byName = new Map(cells.slice(1).map((c) => [c[0], c]));
     expect([...byName.keys()]).toEqual(['bernard', 'dupont', 'durand', 'lefebvre', 'leroy', 'petit']);
-    expect(byName.get('bernard')!.slice(1, 8)).toEqual(['checked', '4', '6', '4', '6', 'pass', 'near-miss']);
-    expect(byName.get('durand')![12]).toBe("does not start: SyntaxError: expected ':'");
-    expect(byName.get('durand')!.slice(13)).toEqual(new Array(14).fill(''));
-    expect(byName.get('petit')![12]).toBe('not handed in (chat_server_ii_6.py)');
-    expect(byName.get('leroy')!.at(-3)).toBe('fail'); // server.leave-reset
+    expect(byName.get('bernard')!.slice(1, 8)).toEqual(['checked', '5', '7', '4', '6', 'pass', 'near-miss']);
+    expect(byName.get('durand')![13]).toBe("does not start: SyntaxError: expected ':'");
+    expect(byName.get('durand')!.slice(14)).toEqual(new Array(15).fill(''));
+    expect(byName.get('petit')![13]).toBe('not handed in (chat_server_ii_6.py)');
+    expect(byName.get('leroy')!.at(-4)).toBe('fail'); // server.leave-reset
   });
 
   it('leaves nothing running', () => {

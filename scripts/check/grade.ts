@@ -9,9 +9,8 @@ import { UsageError } from '../cli.ts';
 import { start, tsxCommand } from '../proc.ts';
 import { findStep, ROOT, type Step } from '../steps.ts';
 import { visible } from './match.ts';
-import { checkDef } from './registry.ts';
 import type { CheckReport } from './report.ts';
-import { selectTarget } from './run.ts';
+import { declaredChecks, selectTarget } from './run.ts';
 import type { Role } from './context.ts';
 
 const CHECK = join(ROOT, 'scripts', 'check.ts');
@@ -147,7 +146,7 @@ function makeTarget(
 ): GradeTarget {
   if (command.length === 0) throw new UsageError(`${label}: no command to check`);
   const selected = selectTarget(step, command, role, variant);
-  const checks = labOnly ? selected.checks.filter((id) => checkDef(id).category === 'lab') : selected.checks;
+  const checks = declaredChecks(selected, labOnly);
   return { label, step, role: selected.role, variant: selected.variant, command, checks };
 }
 
