@@ -37,13 +37,18 @@ const SILENT_SERVER = [
 describe.concurrent('statuses of their own, never a crash of the whole run', () => {
   it('does not start, timed out, not handed in; the text of a program harmless in the table and the CSV', async () => {
     const marker = `TP6_TEST_MARK_${randomUUID()}`;
+    const correct = readFileSync(join(SAMPLE, 'dupont', 'chat_server_ii_5.py'), 'utf8');
     const dir = makeClass({
       '=1+1': {
         'chat_server_ii_5.py': 'import sys\nsys.stderr.write("\\x1b[2J\\u202eboom\\n")\nsys.exit(1)\n',
       },
       hangs: { 'chat_server_ii_5.py': SILENT_SERVER },
       nobody: {},
-      ok: { 'chat_server_ii_5.py': readFileSync(join(SAMPLE, 'dupont', 'chat_server_ii_5.py'), 'utf8') },
+      // 1.5 MB on each stream: its checker's report is longer than what a Proc keeps of a stdout
+      loud: {
+        'chat_server_ii_5.py': `import sys\nsys.stdout.write("x\\n" * 750_000)\nsys.stderr.write("e\\n" * 750_000)\n${correct}`,
+      },
+      ok: { 'chat_server_ii_5.py': correct },
     });
     const csv = join(dir, 'out.csv');
     const proc = startTs(
@@ -55,7 +60,7 @@ describe.concurrent('statuses of their own, never a crash of the whole run', () 
         '--wait',
         '20',
         '--timeout',
-        '8',
+        '10',
         '--csv',
         csv,
         '--',
@@ -70,10 +75,11 @@ describe.concurrent('statuses of their own, never a crash of the whole run', () 
     expect(lines.slice(2)).toEqual([
       'name    checks  lab  failed (~ near miss)',
       '=1+1    —       —    does not start: \\x1b[2J\\u202eboom',
-      'hangs   —       —    timed out (8 s)',
+      'hangs   —       —    timed out (10 s)',
+      'loud    7/7     6/6',
       'nobody  —       —    not handed in (chat_server_ii_5.py)',
       'ok      7/7     6/6',
-      '4 folders: 1 pass every lab check (1 of them every check); 1 does not start, 1 timed out, 1 not handed in',
+      '5 folders: 2 pass every lab check (2 of them every check); 1 does not start, 1 timed out, 1 not handed in',
     ]);
     expect(proc.stdout).not.toMatch(/[\x1b\u202e]/);
     const rows = readFileSync(csv, 'utf8').split('\r\n');
@@ -84,7 +90,8 @@ describe.concurrent('statuses of their own, never a crash of the whole run', () 
 
   it('Ctrl+C in the middle of a run stops every checker and every program, exit 130', async () => {
     const marker = `TP6_TEST_MARK_${randomUUID()}`;
-    const sleeper = 'import time\ntime.sleep(60)\n';
+    // a program that ignores SIGTERM outlives its checker: the grader kills it on its way out
+    const sleeper = 'import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\ntime.sleep(60)\n';
     const dir = makeClass(
       Object.fromEntries(['a', 'b', 'c'].map((name) => [name, { 'server.py': sleeper }])),
     );

@@ -2,11 +2,12 @@
 // several folders at once. Each run is a checker of its own (scripts/check.ts --json --port 0) in its own
 // process group, with a time limit: a hand-in that hangs or crashes gets a status in its row, never stops
 // the others. The table and the reports are in grade-report.ts.
+import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../cli.ts';
-import { start, tsxCommand } from '../proc.ts';
+import { markedProcesses, start, tsxCommand } from '../proc.ts';
 import { findStep, ROOT, type Step } from '../steps.ts';
 import { visible } from './match.ts';
 import type { CheckReport } from './report.ts';
@@ -258,46 +259,76 @@ function notStarted(report: CheckReport): string | undefined {
   return errorLine(program.stderr) ?? program.exit;
 }
 
+/**
+ * Every process of a run (its checker, the program, whatever that starts) inherits RUN_MARK with the run's own
+ * value: once the run is over, or when the grader exits (Ctrl+C included), anything still carrying it is
+ * killed — a program that ignores SIGTERM and outlived its checker, say.
+ */
+const RUN_MARK = 'TP6_GRADE_RUN';
+const liveRuns = new Set<string>();
+
+function killRun(id: string): void {
+  for (const pid of markedProcesses(id, RUN_MARK)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  liveRuns.delete(id);
+}
+
+process.on('exit', () => {
+  for (const id of [...liveRuns]) killRun(id);
+});
+
 async function gradeOne(folder: string, target: GradeTarget, options: GradeOptions): Promise<GradeRun> {
   const { label } = target;
   const file = fileWord(target.command);
   if (file && !existsSync(resolve(folder, file))) return { label, status: 'not handed in', detail: file };
-  const args = [
-    target.step.id,
-    '--port',
-    String(options.port),
-    '--json',
-    '--cwd',
-    folder,
-    ...options.runOptions,
-  ];
+  const args = [target.step.id, '--port', String(options.port), '--json', '--cwd', folder];
   if (target.role) args.push('--role', target.role);
   if (target.variant) args.push('--variant', target.variant);
-  const [node, nodeArgs] = tsxCommand(CHECK, [...args, '--', ...target.command]);
+  const [node, nodeArgs] = tsxCommand(CHECK, [...args, ...options.runOptions, '--', ...target.command]);
+  const id = randomUUID();
+  liveRuns.add(id);
   // npm's variables would make the run think that npm kept its options (check.ts assertOptionsReachedUs)
-  const run = start(node, nodeArgs, { cwd: folder, env: { npm_lifecycle_event: '' } });
+  const run = start(node, nodeArgs, { cwd: folder, env: { npm_lifecycle_event: '', [RUN_MARK]: id } });
+  const report: string[] = []; // all of it: the Proc keeps only the last MiB or two of a stdout
+  run.child.stdout!.on('data', (chunk: string) => report.push(chunk));
   let timer: NodeJS.Timeout | undefined;
   try {
     const limit = new Promise<'timeout'>((done) => {
       timer = setTimeout(() => done('timeout'), options.timeoutMs);
     });
     if ((await Promise.race([run.exited, limit])) === 'timeout') {
-      // its checker stops the program it started (SIGTERM), within its own grace of 3 s
-      await run.stop('SIGTERM', 6_000);
+      // its checker stops the program it started: SIGTERM, SIGKILL 3 s later, then whatever it left
+      await run.stop('SIGTERM', 10_000);
       return { label, status: 'timed out', detail: `${(options.timeoutMs / 1000).toFixed(0)} s` };
     }
     const code = run.exit!.code;
-    if (code === 0 || code === 1) {
-      const report = JSON.parse(run.stdout) as CheckReport;
-      const why = notStarted(report);
+    const read = code === 0 || code === 1 ? readReport(report.join('')) : undefined;
+    if (read) {
+      const why = notStarted(read);
       return why === undefined
-        ? { label, status: 'checked', report }
-        : { label, status: 'does not start', detail: why, report };
+        ? { label, status: 'checked', report: read }
+        : { label, status: 'does not start', detail: why, report: read };
     }
-    const line = errorLine(run.stderr.replace(/^error: /, '')) ?? `the checker ended (${run.exit!.code})`;
+    const line =
+      errorLine(run.stderr.replace(/^error: /, '')) ??
+      (code === 0 || code === 1 ? 'its report could not be read' : `the checker ended (${code})`);
     return { label, status: 'error', detail: line };
   } finally {
     clearTimeout(timer);
+    killRun(id);
+  }
+}
+
+function readReport(json: string): CheckReport | undefined {
+  try {
+    return JSON.parse(json) as CheckReport;
+  } catch {
+    return undefined;
   }
 }
 
