@@ -21,10 +21,10 @@ import { passesEverything, renderClassJson, renderClassTable, renderCsv } from '
 import { renderClassHtml } from './check/grade-html.ts';
 
 const USAGE =
-  'usage: npm run check -- <step> [--role server|client|script] [--variant V] [--host H] [--port P] [--delay S] ' +
-  '[--wait S] [--cwd DIR] [--lab-only] [--lang en|fr] [--json] -- <command…>; a class: npm run check -- ' +
-  '<step>[,<step>…] --each GLOB [--jobs N] [--timeout S] [--csv FILE] [--html FILE] [--json] -- <command…> ' +
-  '(or --plan FILE instead of the steps and the command)';
+  'usage: npm run check -- <step> [--role server|client|script] [--variant V] [--host H] [--port P] ' +
+  '[--delay S] [--wait S] [--cwd DIR] [--lab-only] [--lang en|fr] [--json] -- <command…>; a class: ' +
+  'npm run check -- <step>[,<step>…] --each GLOB [--jobs N] [--timeout S] [--csv FILE] [--html FILE] ' +
+  '[--json] -- <command…> (or --plan FILE instead of the steps and the command)';
 
 export interface Parsed {
   options: CheckOptions;

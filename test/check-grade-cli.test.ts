@@ -35,9 +35,10 @@ const SILENT_SERVER = [
 ].join('\n');
 
 describe.concurrent('statuses of their own, never a crash of the whole run', () => {
-  it('does not start, timed out, not handed in; the text of a program harmless in the table and the CSV', async () => {
+  it('does not start, timed out, not handed in; program text harmless in the table and CSV', async () => {
     const marker = `TP6_TEST_MARK_${randomUUID()}`;
     const correct = readFileSync(join(SAMPLE, 'dupont', 'chat_server_ii_5.py'), 'utf8');
+    const flood = 'import sys\nsys.stdout.write("x\\n" * 750_000)\nsys.stderr.write("e\\n" * 750_000)';
     const dir = makeClass({
       '=1+1': {
         'chat_server_ii_5.py': 'import sys\nsys.stderr.write("\\x1b[2J\\u202eboom\\n")\nsys.exit(1)\n',
@@ -45,9 +46,7 @@ describe.concurrent('statuses of their own, never a crash of the whole run', () 
       hangs: { 'chat_server_ii_5.py': SILENT_SERVER },
       nobody: {},
       // 1.5 MB on each stream: its checker's report is longer than what a Proc keeps of a stdout
-      loud: {
-        'chat_server_ii_5.py': `import sys\nsys.stdout.write("x\\n" * 750_000)\nsys.stderr.write("e\\n" * 750_000)\n${correct}`,
-      },
+      loud: { 'chat_server_ii_5.py': `${flood}\n${correct}` },
       ok: { 'chat_server_ii_5.py': correct },
     });
     const csv = join(dir, 'out.csv');
@@ -79,7 +78,8 @@ describe.concurrent('statuses of their own, never a crash of the whole run', () 
       'loud    7/7     6/6',
       'nobody  —       —    not handed in (chat_server_ii_5.py)',
       'ok      7/7     6/6',
-      '5 folders: 2 pass every lab check (2 of them every check); 1 does not start, 1 timed out, 1 not handed in',
+      '5 folders: 2 pass every lab check (2 of them every check); ' +
+        '1 does not start, 1 timed out, 1 not handed in',
     ]);
     expect(proc.stdout).not.toMatch(/[\x1b\u202e]/);
     const rows = readFileSync(csv, 'utf8').split('\r\n');
@@ -119,7 +119,7 @@ describe.concurrent('statuses of their own, never a crash of the whole run', () 
     expect(processesWith(marker)).toEqual([]);
   });
 
-  it('a client hand-in and a Part I script, from a plan file; a folder named by its path under the pattern', async () => {
+  it('a client and a Part I script, from a plan; folders named by their path in the pattern', async () => {
     const dir = makeClass({});
     for (const name of ['alice', 'bob']) mkdirSync(join(dir, name, 'tp6'), { recursive: true });
     copyFileSync(join(FIXTURES, 'chat_client_ii_6.py'), join(dir, 'alice', 'tp6', 'chat_client_ii_6.py'));

@@ -63,7 +63,8 @@ function row(folder: GradedFolder): string {
     const summary = summariseRun(r);
     if (!summary) return `${r.label.slice(0, 2)} ${r.status}${r.detail ? `: ${r.detail}` : ''}`;
     return [
-      `${r.label.slice(0, 2)} ${summary.passed}/${summary.total} lab ${summary.labPassed}/${summary.labTotal}`,
+      `${r.label.slice(0, 2)} ${summary.passed}/${summary.total} ` +
+        `lab ${summary.labPassed}/${summary.labTotal}`,
     ]
       .concat(summary.failed)
       .join(' ');
@@ -80,7 +81,8 @@ describe('the sample class, steps 05 and 06, in one command', () => {
       ['06', '06-deconnexion', 'python3 chat_server_ii_6.py'],
     ]);
     expect(report.folders.map(row)).toEqual([
-      'bernard | 05 5/7 lab 4/6 join-self~ join-all~ | 06 7/11 lab 5/7 join-self~ join-all~ still-serving~ others-unaffected~',
+      'bernard | 05 5/7 lab 4/6 join-self~ join-all~ | ' +
+        '06 7/11 lab 5/7 join-self~ join-all~ still-serving~ others-unaffected~',
       'dupont | 05 7/7 lab 6/6 | 06 11/11 lab 7/7',
       "durand | 05 6/7 lab 5/6 no-echo | 06 does not start: SyntaxError: expected ':'",
       'lefebvre | 05 7/7 lab 6/6 | 06 7/11 lab 5/7 join-self~ join-all~ still-serving~ others-unaffected~',
@@ -104,7 +106,8 @@ describe('the sample class, steps 05 and 06, in one command', () => {
     });
     const lines = renderClassTable(report).trimEnd().split('\n');
     expect(lines.at(-1)).toBe(
-      '6 folders: 2 pass every lab check (1 of them every check); most failed: 06 server.join-self, 06 server.join-all, ' +
+      '6 folders: 2 pass every lab check (1 of them every check); ' +
+        'most failed: 06 server.join-self, 06 server.join-all, ' +
         '06 server.still-serving, 06 server.others-unaffected (2 folders); 1 does not start, 1 not handed in',
     );
     expect(lines.find((line) => line.startsWith('petit'))).toMatch(
@@ -129,7 +132,7 @@ describe('the sample class, steps 05 and 06, in one command', () => {
     }
   });
 
-  it('the JSON holds everything: each run its whole checklist, the program text byte for byte once parsed', () => {
+  it('the JSON holds everything: each checklist whole, the program text byte for byte once parsed', () => {
     const lefebvre = report.folders.find((f) => f.name === 'lefebvre')!;
     const joinSelf = lefebvre.runs[1]!.report!.checks.find((c) => c.id === 'server.join-self')!;
     expect(joinSelf).toMatchObject({
@@ -192,7 +195,7 @@ describe.skipIf(!BROWSER)('the HTML page in Chromium', () => {
     await browser?.close();
   });
 
-  it('opens offline: the table with colours, each row opening to its checklist, harmless program text', async () => {
+  it('opens offline: the table in colours, each row opening to its checklist, harmless text', async () => {
     const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
     const problems: string[] = [];
     page.on('console', (m) => problems.push(`console ${m.type()}: ${m.text()}`));

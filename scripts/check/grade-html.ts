@@ -22,7 +22,8 @@ h1 { font-size: 1.3em; } code, .seen { font-family: ui-monospace, monospace; fon
 details { border-bottom: 1px solid #ddd; }
 summary { list-style: none; cursor: pointer; padding: 0.3em 0.5em; }
 summary::-webkit-details-marker { display: none; }
-summary .name::before { content: '▸ '; color: #888; } details[open] summary .name::before { content: '▾ '; }
+summary .name::before { content: '▸ '; color: #888; }
+details[open] summary .name::before { content: '▾ '; }
 .row-pass summary { background: #e6f4ea; } .row-near summary { background: #fff6d6; }
 .row-fail summary { background: #fde8e8; } .row-status summary { background: #eee; color: #555; }
 .ok { color: #137333; } .ko { color: #b3261e; } .near { color: #8a6100; } .dim { color: #666; }
@@ -63,17 +64,20 @@ function checklist(run: GradeRun, command: string, lang: Lang): string {
     const id = ` <code class="dim">${html(check.id)}</code>`;
     if (check.status === 'pass') return `<li><span class="ok">✓</span> ${title}${tag}${id}</li>`;
     if (check.status === 'not-judged') {
-      return `<li><span class="near">–</span> ${title}${tag}${id} <span class="dim">— not judged: ${html(check.note ?? '')}</span></li>`;
+      const why = `<span class="dim">— not judged: ${html(check.note ?? '')}</span>`;
+      return `<li><span class="near">–</span> ${title}${tag}${id} ${why}</li>`;
     }
     const near = check.status === 'near-miss';
     const lines = [
-      `<span class="${near ? 'near' : 'ko'}">✗</span> ${title}${tag}${id}${near ? ' <b class="near">near miss</b>' : ''}`,
+      `<span class="${near ? 'near' : 'ko'}">✗</span> ${title}${tag}${id}` +
+        (near ? ' <b class="near">near miss</b>' : ''),
     ];
     if (check.expected !== undefined)
       lines.push(`<span class="seen">expected: ${html(JSON.stringify(check.expected))}</span>`);
     if (check.seen !== undefined) {
       lines.push(
-        `<span class="seen">seen:     ${html(check.seen === '' ? '(nothing)' : quote(check.seen, 600))}</span>`,
+        `<span class="seen">seen:     ${html(check.seen === '' ? '(nothing)' : quote(check.seen, 600))}` +
+          '</span>',
       );
     }
     if (check.note)
@@ -124,13 +128,16 @@ export function renderClassHtml(report: ClassReport, lang: Lang = 'en', date = n
     }
     cells.push(`<span>${notes.join(' · ')}</span>`);
     const lists = folder.runs.map((run, t) => checklist(run, report.targets[t]!.command.join(' '), lang));
-    return `<details class="${rowClass(folder.runs)}"><summary class="grid">${cells.join('')}</summary><div class="checklist">${lists.join('')}</div></details>`;
+    const summary = `<summary class="grid">${cells.join('')}</summary>`;
+    const checklists = `<div class="checklist">${lists.join('')}</div>`;
+    return `<details class="${rowClass(folder.runs)}">${summary}${checklists}</details>`;
   });
   const title = `Class report: ${visible(report.pattern)}`;
   const commands = report.targets
     .map(
       (t) =>
-        `<li>${html(t.label)} · step ${html(t.step)}${t.role ? ` · ${html(t.role)}` : ''} · <code>${html(visible(t.command.join(' ')))}</code></li>`,
+        `<li>${html(t.label)} · step ${html(t.step)}${t.role ? ` · ${html(t.role)}` : ''} · ` +
+        `<code>${html(visible(t.command.join(' ')))}</code></li>`,
     )
     .join('');
   return `<!doctype html>
@@ -143,7 +150,8 @@ export function renderClassHtml(report: ClassReport, lang: Lang = 'en', date = n
 </head>
 <body>
 <h1>${html(title)}</h1>
-<p class="dim">${html(date.toISOString().slice(0, 16).replace('T', ' '))} UTC · ${report.folders.length} folders · click a row for its checklist</p>
+<p class="dim">${html(date.toISOString().slice(0, 16).replace('T', ' '))} UTC
+· ${report.folders.length} folders · click a row for its checklist</p>
 <ul>${commands}</ul>
 <div style="--columns: ${columns}">
 <div class="grid head">${head.join('')}</div>

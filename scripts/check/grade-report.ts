@@ -58,7 +58,7 @@ export interface ClassTotals {
   folders: number;
   passEveryLabCheck: number;
   passEverything: number;
-  /** The check failed (or nearly missed) by the most folders, with the group's label when there are several. */
+  /** The checks failed (or nearly missed) by the most folders, prefixed by their group's label if several. */
   mostFailed: { check: string; folders: number }[];
   /** Folders with a status instead of checks, by status. */
   statuses: Record<string, number>;
@@ -91,14 +91,15 @@ export function classTotals(report: ClassReport): ClassTotals {
   };
 }
 
-/** `7 folders: 3 pass every lab check (2 of them every check); most failed: server.leave-close (3 folders)`. */
+/** `7 folders: 3 pass every lab check (2 of them every check); most failed: server.no-echo (3 folders)` */
 export function totalsLine(totals: ClassTotals): string {
   const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
   let line = `${plural(totals.folders, 'folder')}: ${totals.passEveryLabCheck} pass every lab check`;
   line += ` (${totals.passEverything} of them every check)`;
   if (totals.mostFailed.length > 0) {
     const folders = totals.mostFailed[0]!.folders;
-    line += `; most failed: ${totals.mostFailed.map((m) => m.check).join(', ')} (${plural(folders, 'folder')})`;
+    const checks = totals.mostFailed.map((m) => m.check).join(', ');
+    line += `; most failed: ${checks} (${plural(folders, 'folder')})`;
   }
   const statuses = Object.entries(totals.statuses).map(([status, count]) => `${count} ${status}`);
   if (statuses.length > 0) line += `; ${statuses.join(', ')}`;
@@ -146,7 +147,8 @@ export function renderClassTable(report: ClassReport, paint: Paint = (_, text) =
   lines.push(paint('bold', `Grading ${visible(report.pattern)}: ${report.folders.length} folders`));
   for (const target of report.targets) {
     lines.push(
-      `  ${target.label} · step ${target.step}${target.role ? ` · ${target.role}` : ''} · ${visible(target.command.join(' '))}`,
+      `  ${target.label} · step ${target.step}${target.role ? ` · ${target.role}` : ''} · ` +
+        visible(target.command.join(' ')),
     );
   }
   if (several) {
@@ -181,7 +183,7 @@ export function renderClassTable(report: ClassReport, paint: Paint = (_, text) =
 
 // ---------------------------------------------------------------------------------------------- CSV
 
-/** A CSV cell: quoted, and a leading ' before = + - @ (or a tab, a carriage return) so that no spreadsheet runs it. */
+/** A CSV cell: quoted, with a ' before a leading = + - @ (or tab, carriage return): no formula runs. */
 export function csvCell(value: string | number): string {
   let text = String(value);
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
@@ -189,9 +191,9 @@ export function csvCell(value: string | number): string {
 }
 
 /**
- * One row per folder; per group its status, passed, total, lab passed, lab total, then one column per check
- * (`pass`, `fail`, `near-miss`, `not-judged`, empty when it did not run). Group labels prefix the columns when
- * there are several groups.
+ * One row per folder; per group its status, passed, total, lab passed, lab total, then one column per
+ * check (`pass`, `fail`, `near-miss`, `not-judged`, empty when it did not run). Group labels prefix the
+ * columns when there are several groups.
  */
 export function renderCsv(report: ClassReport): string {
   const several = report.targets.length > 1;

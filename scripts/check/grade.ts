@@ -35,7 +35,7 @@ export interface GradeOptions {
   folders: { name: string; path: string }[];
   targets: GradeTarget[];
   jobs: number;
-  /** 0: each run on a free port of its own (the programs must read PORT); else every run there, one at a time. */
+  /** 0: each run on a free port of its own (the programs must read PORT); else all there, one at a time. */
   port: number;
   /** The time limit of one run. */
   timeoutMs: number;
@@ -92,8 +92,8 @@ function segmentRegExp(segment: string): RegExp {
 }
 
 /**
- * The folders a pattern such as `rendus/*` matches (wildcards may be in any segment), sorted, each named by its path from the
- * pattern's fixed part (`dupont`). Only `*`, `?` and `[…]` within a segment: what a shell would expand.
+ * The folders a pattern such as `rendus/*` matches (wildcards may be in any segment), sorted, each named
+ * by its path from the pattern's fixed part (`dupont`). `*`, `?` and `[…]` within a segment, as a shell.
  */
 export function expandFolders(pattern: string, cwd: string): { name: string; path: string }[] {
   const absolute = resolve(cwd, pattern);
@@ -152,9 +152,9 @@ function makeTarget(
 }
 
 /**
- * `5,6` and one command: one target per step. A command with `{stem}` (`python3 {stem}.py`) stands for each
- * program of the step — its every role and version, or those of --role/--variant — with `{stem}` replaced by
- * that program's file name without its extension (`chat_server_ii_5`): a whole hand-in in one command.
+ * `5,6` and one command: one target per step. A command with `{stem}` (`python3 {stem}.py`) stands for
+ * each program of the step (every role and version, or those of --role/--variant), with `{stem}`
+ * replaced by that program's file name without its extension (`chat_server_ii_5`): a whole hand-in at once.
  */
 export function targetsFromSteps(
   steps: string,
@@ -193,7 +193,7 @@ export function targetsFromSteps(
 
 /**
  * A plan file: `{ "5": ["python3", "chat_server_ii_5.py"], "6 client": ["python3", "chat_client_ii_6.py"] }`.
- * Each key is a step, then optionally a role and a version; each value the command (or `{ "command": […] }`).
+ * Each key is a step, then optionally a role and a version; each value the command (or {"command": […]}).
  */
 export function targetsFromPlan(file: string, { labOnly = false } = {}): GradeTarget[] {
   let plan: unknown;
@@ -234,8 +234,8 @@ export function fileWord(command: readonly string[]): string | undefined {
 }
 
 /**
- * The line that says why a program failed: the exception of a Python traceback (its last line, `NameError: …`,
- * `SyntaxError: …`), or else the first line.
+ * The line that says why a program failed: the exception of a Python traceback (its last line,
+ * `NameError: …`, `SyntaxError: …`), or else the first line.
  */
 export function errorLine(stderr: string): string | undefined {
   const lines = stderr
@@ -260,9 +260,9 @@ function notStarted(report: CheckReport): string | undefined {
 }
 
 /**
- * Every process of a run (its checker, the program, whatever that starts) inherits RUN_MARK with the run's own
- * value: once the run is over, or when the grader exits (Ctrl+C included), anything still carrying it is
- * killed — a program that ignores SIGTERM and outlived its checker, say.
+ * Every process of a run (its checker, the program, whatever that starts) inherits RUN_MARK with the run's
+ * own value: once the run is over, or when the grader exits (Ctrl+C included), anything still carrying it
+ * is killed — a program that ignores SIGTERM and outlived its checker, say.
  */
 const RUN_MARK = 'TP6_GRADE_RUN';
 const liveRuns = new Set<string>();
