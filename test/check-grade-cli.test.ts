@@ -9,10 +9,11 @@ import { UsageError } from '../scripts/cli.ts';
 import { parseArgs, parseClassArgs } from '../scripts/check.ts';
 import { errorLine, expandFolders, fileWord, grade, targetsFromSteps } from '../scripts/check/grade.ts';
 import { csvCell, renderClassTable, summariseRun } from '../scripts/check/grade-report.ts';
-import { startTs } from '../scripts/proc.ts';
+import { startTs, tsxCommand } from '../scripts/proc.ts';
 import { ROOT } from '../scripts/steps.ts';
 import { FIXTURES } from './check-helpers.ts';
 import { expectOneLineError, processesWith, tempDir } from './helpers.ts';
+import { openTerminal, shellWord } from './tmux.ts';
 
 const CHECK = join(ROOT, 'scripts', 'check.ts');
 const SAMPLE = join(ROOT, 'test', 'fixtures', 'rendus');
@@ -86,6 +87,37 @@ describe.concurrent('statuses of their own, never a crash of the whole run', () 
     expect(rows[1]).toMatch(/^"'=1\+1","does not start: \\x1b\[2J\\u202eboom",/);
     expect(proc.stderr).toBe(`CSV written to ${csv}\n`); // no progress line: stderr is not a terminal
     if (process.platform === 'linux') expect(processesWith(marker)).toEqual([]);
+  });
+
+  it('on a terminal: a progress line while it runs, then the table in its place', async () => {
+    const dir = makeClass({
+      fast: { 'server.py': readFileSync(join(SAMPLE, 'dupont', 'chat_server_ii_5.py'), 'utf8') },
+      slow: { 'server.py': 'import time\ntime.sleep(60)\n' },
+    });
+    const [node, args] = tsxCommand(CHECK, [
+      '5',
+      '--each',
+      '*',
+      '--timeout',
+      '6',
+      '--',
+      'python3',
+      'server.py',
+    ]);
+    // the shell stays after the grader so that its screen can be read
+    const grader = [node, ...args].map(shellWord).join(' ');
+    const command = `INIT_CWD=${shellWord(dir)} ${grader}; echo "exit $?"; sleep 60`;
+    const terminal = openTerminal(command, { cwd: dir });
+    await terminal.waitFor((lines) => lines.at(-1) === '1/2 checked', 20_000); // slow one waits its limit
+    const screen = await terminal.waitFor('exit 1', 30_000);
+    expect(screen).not.toContain('checked');
+    expect(terminal.lines().slice(-4)).toEqual([
+      'fast  7/7     6/6',
+      'slow  —       —    timed out (6 s)',
+      '2 folders: 1 pass every lab check (1 of them every check); 1 timed out',
+      'exit 1',
+    ]);
+    terminal.kill();
   });
 
   it('Ctrl+C in the middle of a run stops every checker and every program, exit 130', async () => {

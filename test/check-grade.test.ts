@@ -206,6 +206,7 @@ describe.skipIf(!BROWSER)('the HTML page in Chromium', () => {
     await page.goto(pathToFileURL(files.html).href);
     const rows = page.locator('details');
     expect(await rows.count()).toBe(6);
+    expect(await page.locator('.head .group').allTextContents()).toEqual(['05', '06']); // a group per step
     expect(await page.locator('summary .name').allInnerTexts()).toEqual([
       'bernard',
       'dupont',

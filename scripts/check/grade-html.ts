@@ -19,6 +19,7 @@ body { font: 15px/1.4 system-ui, sans-serif; margin: 1.5em; color: #1d1d1f; }
 h1 { font-size: 1.3em; } code, .seen { font-family: ui-monospace, monospace; font-size: 0.9em; }
 .grid { display: grid; grid-template-columns: var(--columns); gap: 0 1em; align-items: baseline; }
 .head { font-weight: bold; border-bottom: 2px solid #888; padding: 0.3em 0.5em; }
+.groups { border-bottom: none; padding-bottom: 0; } .group { grid-column: span 2; border-bottom: 1px solid #888; }
 details { border-bottom: 1px solid #ddd; }
 summary { list-style: none; cursor: pointer; padding: 0.3em 0.5em; }
 summary::-webkit-details-marker { display: none; }
@@ -100,12 +101,15 @@ export function renderClassHtml(report: ClassReport, lang: Lang = 'en', date = n
   const cell = (text: string, cls = ''): string => `<span class="${cls}">${html(text)}</span>`;
   const head = [
     cell('name'),
-    ...report.targets.flatMap((t) => [
-      cell(several ? `${t.label} checks` : 'checks'),
-      cell(several ? `${t.label} lab` : 'lab'),
-    ]),
+    ...report.targets.flatMap(() => [cell('checks'), cell('lab')]),
     cell('failed (~ near miss)'),
   ];
+  // a group of columns per step: its label over its two columns
+  const groups = several
+    ? `<div class="grid head groups"><span></span>${report.targets
+        .map((t) => `<span class="group">${html(t.label)}</span>`)
+        .join('')}<span></span></div>`
+    : '';
   const rows = report.folders.map((folder) => {
     const cells = [`<span class="name">${html(visible(folder.name))}</span>`];
     const notes: string[] = [];
@@ -154,7 +158,7 @@ export function renderClassHtml(report: ClassReport, lang: Lang = 'en', date = n
 · ${report.folders.length} folders · click a row for its checklist</p>
 <ul>${commands}</ul>
 <div style="--columns: ${columns}">
-<div class="grid head">${head.join('')}</div>
+${groups}<div class="grid head">${head.join('')}</div>
 ${rows.join('\n')}
 </div>
 <p class="totals">${html(totalsLine(classTotals(report)))}</p>
