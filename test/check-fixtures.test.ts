@@ -72,6 +72,12 @@ const cases: { name: string; step: string; run: () => ReturnType<typeof check>; 
     fails: ['client.hello-pseudo:near-miss'],
   },
   {
+    name: 'a client that sends "Hello|<PSEUDO>\\n" (near miss: a lab server keeps the newline in the pseudo)',
+    step: '6',
+    run: () => check('6', python('client_hello_newline.py'), { role: 'client' }),
+    fails: ['client.hello-pseudo:near-miss'],
+  },
+  {
     name: 'a correct Python sync sleep',
     step: '1',
     run: () => check('1', python('sleep_and_print.py')),
@@ -291,7 +297,8 @@ function pool(size: number): <T>(task: () => Promise<T>) => Promise<T> {
   };
 }
 
-describe('broken implementations fail exactly their checks', () => {
+// concurrent: each test only awaits the run beforeAll started (nothing of its own to stop after it)
+describe.concurrent('broken implementations fail exactly their checks', () => {
   it.each(cases)('$name (step $step)', async ({ name, fails }) => {
     const report = await reports.get(name)!;
     expect(failures(report), dump(report)).toEqual(fails);
@@ -312,6 +319,20 @@ describe('near misses are reported with what was seen', () => {
       expected: 'Annonce : alice a rejoint la chatroom',
       seen: 'Annonce : alice a rejoint la chatroom.',
       note: 'trailing "."',
+    });
+  });
+});
+
+describe('a client Hello with a trailing newline', () => {
+  it('is a near miss that says why: a lab server stores the newline in the pseudo', async () => {
+    const name =
+      'a client that sends "Hello|<PSEUDO>\\n" (near miss: a lab server keeps the newline in the pseudo)';
+    const report = await reports.get(name)!;
+    expect(report.checks.find((c) => c.id === 'client.hello-pseudo')).toMatchObject({
+      status: 'near-miss',
+      expected: 'Hello|alice',
+      seen: 'Hello|alice\n',
+      note: 'trailing "\\n" (a lab server stores it in the pseudo)',
     });
   });
 });
