@@ -76,8 +76,10 @@ export function assertOptionsReachedUs(env: NodeJS.ProcessEnv = process.env): vo
   }
 }
 
+type Values = Partial<Record<Name, string | true>>;
+
 interface Raw {
-  values: Partial<Record<Name, string | true>>;
+  values: Values;
   stepQuery: string | undefined;
   command: string[];
 }
@@ -95,7 +97,7 @@ function readArgs(argv: readonly string[]): Raw {
     strict: false,
     tokens: true,
   });
-  const values: Partial<Record<Name, string | true>> = {};
+  const values: Values = {};
   let stepQuery: string | undefined;
   let command: string[] = [];
   for (const token of tokens) {
@@ -122,6 +124,20 @@ function readArgs(argv: readonly string[]): Raw {
   return { values, stepQuery, command };
 }
 
+/** What both modes check the same way: --lang, --role, and --port (`fallbackPort` when absent). */
+function shared(values: Values, fallbackPort: number): { lang: Lang; role?: Role; port: number } {
+  const lang = (values.lang ?? 'en') as string;
+  if (!LANGS.includes(lang as Lang)) throw new UsageError(`--lang is ${LANGS.join(' or ')}, not "${lang}"`);
+  const role = values.role as string | undefined;
+  if (role !== undefined && !['server', 'client', 'script'].includes(role)) {
+    throw new UsageError(`--role is server, client or script, not "${role}"`);
+  }
+  const port =
+    values.port === undefined ? fallbackPort : number('--port', values.port as string, { integer: true });
+  if (port > 65_535) throw new UsageError(`--port is 0–65535, not ${port}`);
+  return { lang: lang as Lang, role: role as Role | undefined, port };
+}
+
 export function parseArgs(argv: readonly string[], cwd = process.env.INIT_CWD ?? process.cwd()): Parsed {
   const { values, stepQuery, command } = readArgs(argv);
   const classOnly = (['jobs', 'timeout', 'csv', 'html'] as const).find((name) => values[name] !== undefined);
@@ -130,28 +146,21 @@ export function parseArgs(argv: readonly string[], cwd = process.env.INIT_CWD ??
     throw new UsageError('--each and --plan grade a class: use parseClassArgs');
   }
   if (stepQuery === undefined) throw new UsageError(`which step? ${USAGE}`);
-  const port = values.port === undefined ? 8888 : number('--port', values.port as string, { integer: true });
-  if (port > 65_535) throw new UsageError(`--port is 0–65535, not ${port}`);
   if (command.length === 0) {
     throw new UsageError(
       'no command to check: put it after "--", e.g. npm run check -- 5 -- python3 chat_server_ii_5.py',
     );
   }
-  const lang = (values.lang ?? 'en') as string;
-  if (!LANGS.includes(lang as Lang)) throw new UsageError(`--lang is ${LANGS.join(' or ')}, not "${lang}"`);
-  const role = values.role as string | undefined;
-  if (role !== undefined && !['server', 'client', 'script'].includes(role)) {
-    throw new UsageError(`--role is server, client or script, not "${role}"`);
-  }
+  const { lang, role, port } = shared(values, 8888);
   const step = findStep(stepQuery);
   const waitMs =
     (values.wait === undefined ? 2 : number('--wait', values.wait as string, { min: 0.1 })) * 1000;
   return {
     json: values.json === true,
-    lang: lang as Lang,
+    lang,
     options: {
       step,
-      role: role as Role | undefined,
+      role,
       host: (values.host as string | undefined) ?? '127.0.0.1',
       port,
       command,
@@ -196,20 +205,11 @@ export function parseClassArgs(
       'no command to check: put it after "--", e.g. --each \'rendus/*\' -- python3 chat_server_ii_5.py',
     );
   }
-  const lang = (values.lang ?? 'en') as string;
-  if (!LANGS.includes(lang as Lang)) throw new UsageError(`--lang is ${LANGS.join(' or ')}, not "${lang}"`);
-  const role = string('role');
-  if (role !== undefined && !['server', 'client', 'script'].includes(role)) {
-    throw new UsageError(`--role is server, client or script, not "${role}"`);
-  }
+  const { lang, role, port } = shared(values, 0);
   const labOnly = values['lab-only'] === true;
   const targets =
     values.plan === undefined
-      ? targetsFromSteps(stepQuery!, command, {
-          role: role as Role | undefined,
-          variant: string('variant'),
-          labOnly,
-        })
+      ? targetsFromSteps(stepQuery!, command, { role, variant: string('variant'), labOnly })
       : targetsFromPlan(resolve(cwd, string('plan')!), { labOnly });
   const runOptions: string[] = [];
   for (const name of ['host', 'delay', 'wait'] as const) {
@@ -219,8 +219,6 @@ export function parseClassArgs(
   if (values.wait !== undefined) number('--wait', string('wait'), { min: 0.1 });
   if (labOnly) runOptions.push('--lab-only');
   // programs that all listen on (or connect to) the same port must take turns
-  const port = values.port === undefined ? 0 : number('--port', string('port'), { integer: true });
-  if (port > 65_535) throw new UsageError(`--port is 0–65535, not ${port}`);
   const jobs =
     values.jobs === undefined
       ? port === 0
@@ -242,7 +240,7 @@ export function parseClassArgs(
       runOptions,
     },
     json: values.json === true,
-    lang: lang as Lang,
+    lang,
     csv: output('csv'),
     html: output('html'),
   };
