@@ -190,6 +190,17 @@ describe.concurrent('statuses of their own, never a crash of the whole run', () 
   });
 });
 
+describe('a mistake in the command', () => {
+  it("is each row's error, in one line, and the run goes on", async () => {
+    const dir = makeClass({ a: { 'x.py': '' }, b: { 'x.py': '' } });
+    const parsed = parseClassArgs(['5', '--each', '*', '--', 'python4-nowhere', 'x.py'], dir)!;
+    const report = await grade(parsed.grade);
+    expect(report.folders.map((f) => [f.name, f.runs[0]!.status, f.runs[0]!.detail])).toEqual(
+      ['a', 'b'].map((name) => [name, 'error', 'cannot run "python4-nowhere": command not found']),
+    );
+  });
+});
+
 describe('the pieces', () => {
   it('expands a pattern to folders, sorted, named from its fixed part', () => {
     expect(expandFolders('test/fixtures/rendus/[b-d]*', ROOT).map((f) => f.name)).toEqual([
