@@ -211,6 +211,9 @@ describe('the pieces', () => {
     expect(expandFolders('rendus/le*', join(ROOT, 'test', 'fixtures'))).toEqual(
       ['lefebvre', 'leroy'].map((name) => ({ name, path: join(SAMPLE, name) })),
     );
+    expect(expandFolders('test/fixtures/rendus/petit', ROOT)).toEqual([
+      { name: 'petit', path: join(SAMPLE, 'petit') },
+    ]);
     expect(() => expandFolders('nowhere/*', ROOT)).toThrow(/^--each nowhere\/\*: no folder matches$/);
   });
 

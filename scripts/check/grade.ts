@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, relative, resolve, sep } from 'node:path';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../cli.ts';
 import { markedProcesses, start, tsxCommand } from '../proc.ts';
 import { findStep, ROOT, type Step } from '../steps.ts';
@@ -125,7 +125,7 @@ export function expandFolders(pattern: string, cwd: string): { name: string; pat
     }
   });
   if (folders.length === 0) throw new UsageError(`--each ${pattern}: no folder matches`);
-  const name = (path: string): string => (fixed === -1 ? path : relative(base, path)) || path;
+  const name = (path: string): string => (fixed === -1 ? basename(path) : relative(base, path));
   return folders
     .map((path) => ({ name: name(path), path }))
     .sort((a, b) => a.name.localeCompare(b.name, 'fr'));
