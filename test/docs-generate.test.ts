@@ -125,6 +125,22 @@ describe('pages', () => {
       expect(files.has(lang === 'en' ? 'docs/index.html' : `docs/${lang}/index.html`)).toBe(true);
   });
 
+  it("every step with an exercise has a 'Do it yourself' section with its brief and commands, in both languages", () => {
+    const withExercise = loadSteps().filter((step) => step.exercise);
+    expect(withExercise.length).toBeGreaterThanOrEqual(6);
+    for (const step of withExercise) {
+      for (const [lang, readme, page, heading] of [
+        ['en', `steps/${step.id}/README.md`, `docs/${step.id}.html`, 'Do it yourself'],
+        ['fr', `steps/${step.id}/README.fr.md`, `docs/fr/${step.id}.html`, 'À vous de jouer'],
+      ] as const) {
+        const markdown = files.get(readme)!;
+        expect(markdown).toContain(`## ${heading}\n\n${step.exercise!.brief[lang]}`);
+        expect(markdown).toContain(`npm run verify ${step.number}`);
+        expect(files.get(page)).toContain(`npm run hint ${step.number}`);
+      }
+    }
+  });
+
   it('every internal link and anchor of the site resolves', () => {
     const pages = site();
     const ids = new Map([...pages].filter(([p]) => p.endsWith('.html')).map(([p, html]) => [p, idsOf(html)]));
