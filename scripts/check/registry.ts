@@ -4,11 +4,21 @@
 import { UsageError } from '../cli.ts';
 import { chatClientSuite } from './client.ts';
 import type { CheckDef, Suite } from './define.ts';
+import { historyServerSuite } from './history.ts';
+import { roomsClientSuite, roomsServerSuite } from './rooms.ts';
 import { chatServerSuite } from './server.ts';
 import { sleepSuite } from './sleep.ts';
 import { webSuite } from './web.ts';
 
-export const SUITES: readonly Suite[] = [sleepSuite, webSuite, chatServerSuite, chatClientSuite];
+export const SUITES: readonly Suite[] = [
+  sleepSuite,
+  webSuite,
+  chatServerSuite,
+  chatClientSuite,
+  historyServerSuite,
+  roomsServerSuite,
+  roomsClientSuite,
+];
 
 export function findSuite(name: string): Suite {
   const suite = SUITES.find((s) => s.name === name);
