@@ -63,7 +63,7 @@ class HistoryScenario extends Scenario {
     // one at a time, as a person types them: each one relayed to frank is in the server's hands
     for (const message of earlier) {
       const mark = frank.mark();
-      eve.send(message);
+      eve.send(`${message}\n`); // a newline: no pause needed to tell where it ends
       await this.expect(frank, said('eve', message), mark);
     }
 
@@ -71,7 +71,7 @@ class HistoryScenario extends Scenario {
     if (!gina) list.fail(IN_ORDER, 'a connection', '', this.lastError);
     else {
       const live = `en direct ${tag}`;
-      eve.send(live);
+      eve.send(`${live}\n`);
       const arrived = (await this.expect(gina, said('eve', live))).kind === 'exact';
       const at = positions(gina.text, arrived ? [...earlier, live] : earlier);
       const inOrder = at.every((p, i) => p >= 0 && (i === 0 || p > at[i - 1]!));

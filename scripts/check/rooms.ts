@@ -94,7 +94,7 @@ class RoomsScenario extends Scenario {
     const relays: Observation[] = [];
     const exchange = async (from: Peer, who: string, to: Peer, message: string): Promise<void> => {
       const mark = to.mark();
-      from.send(message);
+      from.send(`${message}\n`); // a newline: no pause needed to tell where it ends
       relays.push(await this.expect(to, said(who, message), mark));
     };
     const jeux = ['on joue ?', 'partie lancée', 'je prends les noirs'];
