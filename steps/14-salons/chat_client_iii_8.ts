@@ -60,8 +60,8 @@ async function sendUserInput(
   lines: AsyncIterableIterator<string>,
   socket: net.Socket,
 ): Promise<void> {
-  await once(socket, 'readable').catch(() => {}); // nothing typed is sent before the server's answer
-  rl.prompt();
+  // Nothing typed is sent before the server's answer (receiveMessages shows it, and the prompt after it).
+  await once(socket, 'readable').catch(() => {});
   for await (const line of lines) {
     if (!socket.writable) break; // the server closed the connection meanwhile
     socket.write(`${line}\n`);
@@ -120,7 +120,7 @@ async function main(): Promise<void> {
   await once(socket, 'readable');
   const answer = (socket.read() as string | null) ?? '';
   if (answer.startsWith('Salons : ')) {
-    show(rl, visible(answer.trimEnd()));
+    console.log(visible(answer.trimEnd())); // on a line of its own: nothing is being typed yet
     const room = await ask(rl, lines, 'Salon : ');
     if (room === undefined) {
       socket.end();
