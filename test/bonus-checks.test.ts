@@ -29,7 +29,11 @@ function mutant(file: string, from: string, to: string): string[] {
 
 const server = { role: 'server' } as const;
 const client = { role: 'client' } as const;
-const ALL_ROOMS = 'for (const r of new Set([...CLIENTS.values()].map((c) => c.room))) broadcast(r,';
+// Where the rooms mutants add a line that also sends `text` to the members of every other room.
+const RELAY = 'function relay(address: string, pseudo: string, room: string, message: string): void {';
+const CHOSEN = 'CLIENTS.get(address)!.room = room;';
+const toOtherRooms = (text: string): string =>
+  `for (const c of CLIENTS.values()) if (c.room !== room && c.room !== '') send(c.socket, ${text});`;
 
 const cases: { name: string; step: string; command: () => string[]; options: RunOptions; fails: string[] }[] =
   [
@@ -91,7 +95,7 @@ const cases: { name: string; step: string; command: () => string[]; options: Run
       name: 'a rooms server that relays messages to every room',
       step: '14',
       command: () =>
-        mutant('chat_server_iii_8.ts', 'broadcast(room, `${pseudo} a dit', `${ALL_ROOMS} \`\${pseudo} a dit`),
+        mutant('chat_server_iii_8.ts', RELAY, `${RELAY}\n${toOtherRooms("pseudo + ' a dit : ' + message")}`),
       options: server,
       fails: ['rooms.no-crossing:fail'],
     },
@@ -101,8 +105,8 @@ const cases: { name: string; step: string; command: () => string[]; options: Run
       command: () =>
         mutant(
           'chat_server_iii_8.ts',
-          'broadcast(room, `Annonce : ${pseudo} a rejoint',
-          `${ALL_ROOMS} \`Annonce : \${pseudo} a rejoint`,
+          CHOSEN,
+          `${CHOSEN}\n${toOtherRooms("'Annonce : ' + pseudo + ' a rejoint la chatroom'")}`,
         ),
       options: server,
       fails: ['rooms.own-announcements:fail'],
@@ -110,8 +114,7 @@ const cases: { name: string; step: string; command: () => string[]; options: Run
     {
       name: 'a rooms client that sends "Room|<NOM>"',
       step: '14',
-      command: () =>
-        mutant('chat_client_iii_8.ts', 'socket.write(`Salon|${room}`)', 'socket.write(`Room|${room}`)'),
+      command: () => mutant('chat_client_iii_8.ts', 'socket.write(`Salon|', 'socket.write(`Room|'),
       options: client,
       fails: ['rooms.client-choice:fail'],
     },

@@ -66,11 +66,14 @@ class RoomsScenario extends Scenario {
   /** The room the next client joins. */
   private room = 'general';
 
-  /** Hello, the server's answer (the rooms), then the room: each waits for the other side, as a person does. */
+  /**
+   * Hello, the server's answer (the rooms), then the room: each waits for the other side, as a person does.
+   * A server that announces the newcomer at once has no rooms to offer: no room is chosen there.
+   */
   protected override async introduce(peer: Peer, pseudo: string): Promise<void> {
     peer.send(`Hello|${pseudo}`);
     await peer.until(() => peer.text !== '' || peer.closed, this.wait);
-    peer.send(`Salon|${this.room}`);
+    if (!peer.text.includes(joined(pseudo))) peer.send(`Salon|${this.room}`);
   }
 
   private async joinRoom(room: string, pseudo: string, others: Peer[] = []) {
