@@ -5,7 +5,7 @@ import { compareMessage, findMessage, pieces, stripAnsi, type Observation, type 
 import type { Context } from './context.ts';
 import { lab, type Suite } from './define.ts';
 import { Listener, type Peer } from './tcp.ts';
-import { assertStarted, procUntil, startTarget } from './target.ts';
+import { assertStarted, startTarget } from './target.ts';
 
 export const chatClientSuite: Suite = {
   name: 'chat-client',
@@ -109,7 +109,7 @@ export class ClientScenario {
     const from = this.proc.stdout.length;
     this.peer.send(message);
     const screen = (): string => stripAnsi(this.proc.stdout.slice(from));
-    if (await procUntil(this.proc, () => screen().includes(message), this.wait)) return { kind: 'exact' };
+    if (await this.proc.until(() => screen().includes(message), this.wait)) return { kind: 'exact' };
     for (const piece of pieces({ text: screen(), boundaries: new Set() })) {
       const seen = compareMessage(message, piece);
       if (seen.kind === 'near') return seen;
