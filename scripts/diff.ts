@@ -102,25 +102,30 @@ export function stepDiff(from: Step, to: Step): StepDiff {
   return { files, unchanged, onlyIn: onlyInOld.map((file) => ({ step: older.id, file })) };
 }
 
+/** One file's unified diff, as `diff -u` shows it (also used by `npm run solution`). */
+export function unifiedLines(oldLabel: string, newLabel: string, hunks: readonly Hunk[], c: Paint): string[] {
+  const out = [
+    c('bold', `diff ${oldLabel} ${newLabel}`),
+    c('bold', `--- ${oldLabel}`),
+    c('bold', `+++ ${newLabel}`),
+  ];
+  for (const h of hunks) {
+    out.push(c('cyan', hunkHeader(h)));
+    for (const line of h.lines) {
+      if (line.kind === 'add') out.push(c('green', `+${line.text}`));
+      else if (line.kind === 'del') out.push(c('red', `-${line.text}`));
+      else out.push(` ${line.text}`);
+    }
+  }
+  return out;
+}
+
+type Paint = ReturnType<typeof colourer>;
+
 export function renderUnified(from: Step, to: Step, colourOn: boolean): string {
   const c = colourer(process.stdout, colourOn);
   const { files, unchanged, onlyIn } = stepDiff(from, to);
-  const out: string[] = [];
-  for (const f of files) {
-    out.push(
-      c('bold', `diff ${f.oldLabel} ${f.newLabel}`),
-      c('bold', `--- ${f.oldLabel}`),
-      c('bold', `+++ ${f.newLabel}`),
-    );
-    for (const h of f.hunks) {
-      out.push(c('cyan', hunkHeader(h)));
-      for (const line of h.lines) {
-        if (line.kind === 'add') out.push(c('green', `+${line.text}`));
-        else if (line.kind === 'del') out.push(c('red', `-${line.text}`));
-        else out.push(` ${line.text}`);
-      }
-    }
-  }
+  const out = files.flatMap((f) => unifiedLines(f.oldLabel, f.newLabel, f.hunks, c));
   for (const f of unchanged) out.push(c('dim', `# unchanged: ${repoPath(f)}`));
   for (const o of onlyIn) out.push(c('dim', `# only in step ${o.step}: ${repoPath(o.file)}`));
   return out.join('\n') + '\n';

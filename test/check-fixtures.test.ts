@@ -72,6 +72,12 @@ const cases: { name: string; step: string; run: () => ReturnType<typeof check>; 
     fails: ['client.hello-pseudo:near-miss'],
   },
   {
+    name: 'a client that sends "Hello|<PSEUDO>\\n" (near miss: a lab server keeps the newline in the pseudo)',
+    step: '6',
+    run: () => check('6', python('client_hello_newline.py'), { role: 'client' }),
+    fails: ['client.hello-pseudo:near-miss'],
+  },
+  {
     name: 'a correct Python sync sleep',
     step: '1',
     run: () => check('1', python('sleep_and_print.py')),
@@ -312,6 +318,20 @@ describe('near misses are reported with what was seen', () => {
       expected: 'Annonce : alice a rejoint la chatroom',
       seen: 'Annonce : alice a rejoint la chatroom.',
       note: 'trailing "."',
+    });
+  });
+});
+
+describe('a client Hello with a trailing newline', () => {
+  it('is a near miss that says why: a lab server stores the newline in the pseudo', async () => {
+    const name =
+      'a client that sends "Hello|<PSEUDO>\\n" (near miss: a lab server keeps the newline in the pseudo)';
+    const report = await reports.get(name)!;
+    expect(report.checks.find((c) => c.id === 'client.hello-pseudo')).toMatchObject({
+      status: 'near-miss',
+      expected: 'Hello|alice',
+      seen: 'Hello|alice\n',
+      note: 'trailing "\\n" (a lab server stores it in the pseudo)',
     });
   });
 });

@@ -189,9 +189,11 @@ export class ClientScenario {
     const announcement = 'Annonce : alice a rejoint la chatroom';
     const printedAnnouncement = await this.showsOnScreen(announcement);
     // everything the client sent before the user typed anything: its first message, whole
-    list.compare('client.hello-pseudo', 'Hello|alice', this.peer.text.slice(0, helloEnd), {
-      allowTrailingNewline: true,
-    });
+    const hello = this.peer.text.slice(0, helloEnd);
+    if (/^Hello\|alice\r?\n$/.test(hello)) {
+      const why = `trailing ${JSON.stringify(hello.slice('Hello|alice'.length))} (a lab server stores it in the pseudo)`;
+      list.near('client.hello-pseudo', 'Hello|alice', hello, why);
+    } else list.compare('client.hello-pseudo', 'Hello|alice', hello);
     const relay = await (printedAnnouncement.kind === 'exact'
       ? this.showsOnScreen('bob a dit : coucou')
       : Promise.resolve(printedAnnouncement));
