@@ -130,6 +130,39 @@ describe('chat_server_iii_7 over TCP', () => {
   });
 });
 
+describe('what 06 guarantees still holds in chat_server_iii_7', () => {
+  it('a connection without a Hello is closed after HELLO_TIMEOUT_MS; the one over MAX_CLIENTS is refused', async () => {
+    const { port } = await historyServer({ HELLO_TIMEOUT_MS: '300', MAX_CLIENTS: '2' });
+    const alice = await joined(port, 'alice');
+    const silent = await connect(port);
+    const over = await connect(port);
+    await over.waitForClose();
+    expect(over.text).toBe('Erreur : la chatroom est pleine (2 connexions)\n');
+    await silent.waitForClose(5_000);
+    expect(silent.text).toBe('Erreur : aucun Hello|<PSEUDO> reçu en 0.3 s\n');
+    expect(alice.ended).toBe(false);
+  });
+
+  it('its console shows what a client sends harmlessly, and a pseudo cannot be taken twice', async () => {
+    const { proc, port } = await historyServer();
+    await joined(port, 'eve');
+    const twin = await connect(port);
+    await twin.send('Hello|eve\n');
+    await twin.waitForClose();
+    expect(twin.text).toBe('Erreur : le pseudo eve est déjà pris\n');
+    const eve2 = await joined(port, 'eve2');
+    await eve2.send('hi\x1b[2J\u202e fin\n');
+    await proc.waitFor(' fin\n');
+    expect(proc.stdout).toContain(' : hi\\x1b[2J\\u202e fin\n');
+  });
+
+  it.each([SERVER, CLIENT])('%s refuses PORT=abc in one line', async (file) => {
+    const proc = startStepFile(file, { HOST: '127.0.0.1', PORT: 'abc' });
+    proc.endInput();
+    await expectOneLineError(proc, 2, /^Erreur : PORT=abc n'est pas un numéro de port$/);
+  });
+});
+
 describe('chat_client_iii_7', () => {
   /** A fake server that answers the Hello with `lines`, and the client's output (not a terminal). */
   async function clientReceiving(lines: string[]): Promise<Proc> {

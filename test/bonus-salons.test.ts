@@ -12,6 +12,7 @@ import { compiledStepFile, startStepFile } from '../scripts/stepfile.ts';
 import { findStep, ROOT } from '../scripts/steps.ts';
 import { Watch } from '../scripts/watch.ts';
 import { closeConnections, connect } from './chat-helpers.ts';
+import { expectOneLineError } from './helpers.ts';
 import { openTerminal, shellWord } from './tmux.ts';
 
 afterEach(async () => {
@@ -122,6 +123,40 @@ describe('chat_server_iii_8 over TCP', () => {
       'Annonce : alice a rejoint la chatroom',
       'Annonce : zoe a rejoint la chatroom',
     ]);
+  });
+});
+
+describe('what 06 guarantees still holds in chat_server_iii_8', () => {
+  it('a connection without a Hello is closed after HELLO_TIMEOUT_MS; the one over MAX_CLIENTS is refused', async () => {
+    const { port } = await startChatServer(SERVER, { HELLO_TIMEOUT_MS: '300', MAX_CLIENTS: '2' });
+    const alice = await enter(port, 'alice', 'jeux');
+    const silent = await connect(port);
+    const over = await connect(port);
+    await over.waitForClose();
+    expect(over.text).toBe('Erreur : la chatroom est pleine (2 connexions)\n');
+    await silent.waitForClose(5_000);
+    expect(silent.text).toBe('Erreur : aucun Hello|<PSEUDO> reçu en 0.3 s\n');
+    expect(alice.ended).toBe(false);
+  });
+
+  it('its console shows what a client sends harmlessly; a bad pseudo is refused before any room', async () => {
+    const { proc, port } = await startChatServer(SERVER);
+    const eve = await enter(port, 'eve', 'jeux');
+    await eve.send('hi\x1b[2J\u202e fin\n');
+    await proc.waitFor(' fin\n');
+    expect(proc.stdout).toContain(' : hi\\x1b[2J\\u202e fin\n');
+    const bad = await connect(port);
+    await bad.send('Hello|a|b');
+    await bad.waitForClose();
+    expect(bad.lines).toEqual([
+      'Erreur : le pseudo doit avoir de 1 à 32 caractères, sans | ni caractère de contrôle',
+    ]);
+  });
+
+  it.each([SERVER, CLIENT])('%s refuses PORT=abc in one line', async (file) => {
+    const proc = startStepFile(file, { HOST: '127.0.0.1', PORT: 'abc' });
+    proc.endInput();
+    await expectOneLineError(proc, 2, /^Erreur : PORT=abc n'est pas un numéro de port$/);
   });
 });
 
