@@ -29,6 +29,7 @@ function mutant(file: string, from: string, to: string): string[] {
 
 const server = { role: 'server' } as const;
 const client = { role: 'client' } as const;
+const SHOW_HISTORY = "if (line.startsWith('Historique : ')) showHistory(rl, line);\n        else ";
 // Where the rooms mutants add a line that also sends `text` to the members of every other room.
 const RELAY = 'function relay(address: string, pseudo: string, room: string, message: string): void {';
 const CHOSEN = 'CLIENTS.get(address)!.room = room;';
@@ -69,6 +70,20 @@ const cases: { name: string; step: string; command: () => string[]; options: Run
       command: () => mutant('chat_server_iii_7.ts', 'await loadHistory();', ''),
       options: server,
       fails: ['history.restart:fail'],
+    },
+    {
+      name: 'a history client that shows the history line as it came',
+      step: '13',
+      command: () => mutant('chat_client_iii_7.ts', SHOW_HISTORY, ''),
+      options: client,
+      fails: ['history.client-shows:fail'],
+    },
+    {
+      name: 'the 06 client, checked as a history client',
+      step: '13',
+      command: () => fast('chat_client_ii_6.ts'),
+      options: client,
+      fails: ['history.client-shows:fail'],
     },
     {
       name: 'the 06 server, checked as a history server',

@@ -1,18 +1,22 @@
-// The history bonus (III.7), server side: the chat-server checks, then a newcomer must receive the earlier
+// The history bonus (III.7). Server side: the chat-server checks, then a newcomer must receive the earlier
 // messages in order, before the live ones, and again once the server has been stopped (Ctrl+C) and started
 // anew. The lab does not fix how the history travels (JSON, plain lines…): the checker looks for the earlier
-// messages' texts, made of plain ASCII words so that any encoding shows them as they are.
+// messages' texts, made of plain ASCII words so that any encoding shows them as they are. Client side: the
+// chat-client checks, and the history sent this course's way (steps/13-historique) shown as it was said.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chatClientSuite, checkClient, ClientScenario } from './client.ts';
 import type { Context } from './context.ts';
 import { lab, type Suite } from './define.ts';
+import { stripAnsi } from './match.ts';
 import { chatServerSuite, said, Scenario, startServer } from './server.ts';
 import type { Peer } from './tcp.ts';
 
 const IN_ORDER = 'history.in-order';
 const RESTART = 'history.restart';
+const CLIENT_SHOWS = 'history.client-shows';
 
 export const historyServerSuite: Suite = {
   name: 'history-server',
@@ -34,6 +38,23 @@ export const historyServerSuite: Suite = {
     ),
   ],
   run: checkHistory,
+};
+
+export const historyClientSuite: Suite = {
+  name: 'history-client',
+  description: {
+    en: 'The checker is the server and the person at the keyboard, as for chat-client; after the Hello it sends a history ("Historique : [JSON]").',
+    fr: 'Le vérificateur joue le serveur et la personne au clavier, comme pour chat-client ; après le Hello il envoie un historique (« Historique : [JSON] »).',
+  },
+  checks: [
+    ...chatClientSuite.checks,
+    lab(
+      CLIENT_SHOWS,
+      'shows the history the server sends ("Historique : [JSON]") as the messages were said, in order',
+      "affiche l'historique envoyé par le serveur (« Historique : [JSON] ») comme les messages ont été dits, dans l'ordre",
+    ),
+  ],
+  run: (ctx) => checkClient(ctx, HistoryClientScenario),
 };
 
 async function checkHistory(ctx: Context): Promise<void> {
@@ -93,3 +114,22 @@ class HistoryScenario extends Scenario {
 }
 
 const hasAll = (peer: Peer, texts: string[]): boolean => texts.every((text) => peer.text.includes(text));
+
+class HistoryClientScenario extends ClientScenario {
+  /** Before the announcement, as a history server does: `Historique : [{"pseudo": …, "message": …}, …]`. */
+  protected override async afterHello(): Promise<undefined> {
+    const history = [
+      { pseudo: 'bob', message: 'premier message' },
+      { pseudo: 'carol', message: 'et le second' },
+    ];
+    const lines = history.map(({ pseudo, message }) => said(pseudo, message));
+    const from = this.proc.stdout.length;
+    this.peer.send(`Historique : ${JSON.stringify(history)}\n`);
+    const screen = (): string => stripAnsi(this.proc.stdout.slice(from));
+    await this.proc.until(() => lines.every((line) => screen().includes(line)), this.wait);
+    const at = lines.map((line) => screen().indexOf(line));
+    const inOrder = at.every((p, i) => p >= 0 && (i === 0 || p > at[i - 1]!));
+    this.ctx.list.check(CLIENT_SHOWS, inOrder, lines.join(', then '), screen());
+    return undefined;
+  }
+}

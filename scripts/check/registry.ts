@@ -4,7 +4,7 @@
 import { UsageError } from '../cli.ts';
 import { chatClientSuite } from './client.ts';
 import { robustness, type CheckDef, type Suite } from './define.ts';
-import { historyServerSuite } from './history.ts';
+import { historyClientSuite, historyServerSuite } from './history.ts';
 import { roomsClientSuite, roomsServerSuite } from './rooms.ts';
 import { chatServerSuite } from './server.ts';
 import { sleepSuite } from './sleep.ts';
@@ -16,6 +16,7 @@ export const SUITES: readonly Suite[] = [
   chatServerSuite,
   chatClientSuite,
   historyServerSuite,
+  historyClientSuite,
   roomsServerSuite,
   roomsClientSuite,
 ];
