@@ -107,9 +107,13 @@ class RoomsScenario extends Scenario {
     await exchange(c2, 'cyril', c1, cuisine[1]!); // c1: after jeux[0] and jules' arrival
     await exchange(j2, 'jules', j1, jeux[1]!); // j1: after the cuisine messages and cyril's arrival
     await exchange(j1, 'jade', j2, jeux[2]!); // j2: after them too
+    const heard = (peer: Peer, name: string, texts: string[]): string[] =>
+      texts.filter((text) => peer.text.includes(text)).map((text) => `${name} got "${text}"`);
     const crossed = [
-      ...[c1, c2].flatMap((peer) => jeux.filter((m) => peer.text.includes(m))),
-      ...[j1, j2].flatMap((peer) => cuisine.filter((m) => peer.text.includes(m))),
+      ...heard(c1, 'chloe', jeux),
+      ...heard(c2, 'cyril', jeux),
+      ...heard(j1, 'jade', cuisine),
+      ...heard(j2, 'jules', cuisine),
     ];
     if (relays.some((relay) => relay.kind !== 'exact'))
       list.notJudged(
@@ -131,8 +135,6 @@ class RoomsScenario extends Scenario {
     ];
     const missed = own.find(([, seen]) => seen.kind !== 'exact');
     if (missed) return void list.observe(OWN_ANNOUNCEMENTS, missed[0], missed[1]);
-    const heard = (peer: Peer, name: string, announcements: string[]): string[] =>
-      announcements.filter((a) => peer.text.includes(a)).map((a) => `${name} got "${a}"`);
     const leaks = [
       ...heard(c1, 'chloe', [joined('jules')]),
       ...heard(j1, 'jade', [joined('cyril'), left('cyril')]),
