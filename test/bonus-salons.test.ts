@@ -204,6 +204,17 @@ describe('chat_client_iii_8', () => {
     expect(sent.text).toBe('Hello|zoe');
   });
 
+  it('the server stops while the room is asked: the client says so and exits 0 at once', async () => {
+    const { proc, port } = await startChatServer(SERVER);
+    const client = startStepFile(CLIENT, { HOST: '127.0.0.1', PORT: String(port) });
+    client.write('zoe\n');
+    await client.waitFor("Salons : aucun pour l'instant\n");
+    proc.signal('SIGTERM');
+    expect((await client.waitExit()).code).toBe(0);
+    expect(client.stdout).toBe("Salons : aucun pour l'instant\nLe serveur a fermé la connexion.\n");
+    expect(client.stderr).toBe('');
+  });
+
   it('a room the server refuses: the error line, then exit 1', async () => {
     const { port } = await startChatServer(SERVER);
     const client = startStepFile(CLIENT, { HOST: '127.0.0.1', PORT: String(port) });

@@ -121,7 +121,14 @@ async function main(): Promise<void> {
   const answer = (socket.read() as string | null) ?? '';
   if (answer.startsWith('Salons : ')) {
     console.log(visible(answer.trimEnd())); // on a line of its own: nothing is being typed yet
+    const serverGone = (): void => {
+      if (socket.readableLength > 0) return; // something to read, not the end
+      console.log('Le serveur a fermé la connexion.');
+      rl.close(); // ends the question
+    };
+    socket.once('readable', serverGone); // a person may take long to choose
     const room = await ask(rl, lines, 'Salon : ');
+    socket.off('readable', serverGone);
     if (room === undefined) {
       socket.end();
       return;
