@@ -22,7 +22,7 @@ afterEach(async () => {
 
 const SERVER = 'chat_server_iii_8.ts';
 const CLIENT = 'chat_client_iii_8.ts';
-const BAD_ROOM = 'Erreur : il faut Salon|<NOM>, un nom de 1 à 32 caractères sans | ni caractère de contrôle';
+const BAD_ROOM = 'Erreur : il faut Salon|<NOM>, de 1 à 32 caractères sans | ni : ni caractère de contrôle';
 
 /** Says Hello, checks the rooms it is offered, then joins `room` (its own announcement seen). */
 async function enter(port: number, pseudo: string, room: string, offered?: string): Promise<WireClient> {
@@ -75,6 +75,7 @@ describe('chat_server_iii_8 over TCP', () => {
     ['a message instead of a room', 'bonjour'],
     ['an empty name', 'Salon|  '],
     ['a name with "|"', 'Salon|a|b'],
+    ['a name with ":"', 'Salon|a:b'],
     ['a name of 33 characters', `Salon|${'x'.repeat(33)}`],
     ['a terminal escape', 'Salon|rouge\x1b[31m'],
     ['a bidi override', 'Salon|\u202eesreve'],
@@ -149,7 +150,7 @@ describe('what 06 guarantees still holds in chat_server_iii_8', () => {
     await bad.send('Hello|a|b');
     await bad.waitForClose();
     expect(bad.lines).toEqual([
-      'Erreur : le pseudo doit avoir de 1 à 32 caractères, sans | ni caractère de contrôle',
+      'Erreur : le pseudo doit avoir de 1 à 32 caractères, sans | ni : ni caractère de contrôle',
     ]);
   });
 

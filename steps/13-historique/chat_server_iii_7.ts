@@ -21,7 +21,8 @@ const HISTORY_FILE = process.env.HISTORY_FILE || joinPath(tmpdir(), 'chat_histor
 const HISTORY_SIZE = fromEnv('HISTORY_SIZE', 100); // the last messages kept
 const MAX_HISTORY_LENGTH = 256 * 1024; // characters of messages kept, at most: what each newcomer receives
 const SAVE_EVERY_MS = fromEnv('HISTORY_SAVE_MS', 5_000); // the tests shorten it
-const BAD_PSEUDO = 'Erreur : le pseudo doit avoir de 1 à 32 caractères, sans | ni caractère de contrôle';
+const NOT_IN_PSEUDO = /[\p{Cc}\p{Cf}\u2028\u2029|:]/u; // what would let one pass for bob, or for the server
+const BAD_PSEUDO = 'Erreur : le pseudo doit avoir de 1 à 32 caractères, sans | ni : ni caractère de contrôle';
 
 interface Client {
   socket: net.Socket; // Python keeps a reader and a writer: a Node socket is both
@@ -161,8 +162,7 @@ function join(socket: net.Socket, address: string, hello: string): string | unde
   let error: string | undefined;
   if (pseudo === '') error = 'Erreur : le premier message doit être Hello|<PSEUDO>';
   else if (hello.length > MAX_HELLO_LENGTH || [...pseudo].length > MAX_PSEUDO_LENGTH) error = BAD_PSEUDO;
-  else if (/[\p{Cc}\p{Cf}\u2028\u2029|]/u.test(pseudo))
-    error = BAD_PSEUDO; // nobody passes for bob
+  else if (NOT_IN_PSEUDO.test(pseudo)) error = BAD_PSEUDO;
   else if ([...CLIENTS.values()].some((client) => client.pseudo === pseudo))
     error = `Erreur : le pseudo ${pseudo} est déjà pris`;
   if (error !== undefined) {
