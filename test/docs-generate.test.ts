@@ -319,6 +319,15 @@ describe('freshness', () => {
         'docs/teachers.html',
         'steps/06-deconnexion/README.fr.md',
         'steps/06-deconnexion/README.md',
+        // and the pages of the steps whose files are diffed against the removed one (the bonuses)
+        ...loadSteps()
+          .filter((s) => s.number > 6 && Object.values(s.lineage).flat().includes('chat_client_ii_6.ts'))
+          .flatMap((s) => [
+            `docs/${s.id}.html`,
+            `docs/fr/${s.id}.html`,
+            `steps/${s.id}/README.fr.md`,
+            `steps/${s.id}/README.md`,
+          ]),
       ];
       const stale = staleFiles(files, out);
       expect(stale.filter((f) => !expected.includes(f))).toEqual([]);

@@ -4,11 +4,22 @@
 import { UsageError } from '../cli.ts';
 import { chatClientSuite } from './client.ts';
 import { robustness, type CheckDef, type Suite } from './define.ts';
+import { historyClientSuite, historyServerSuite } from './history.ts';
+import { roomsClientSuite, roomsServerSuite } from './rooms.ts';
 import { chatServerSuite } from './server.ts';
 import { sleepSuite } from './sleep.ts';
 import { webSuite } from './web.ts';
 
-export const SUITES: readonly Suite[] = [sleepSuite, webSuite, chatServerSuite, chatClientSuite];
+export const SUITES: readonly Suite[] = [
+  sleepSuite,
+  webSuite,
+  chatServerSuite,
+  chatClientSuite,
+  historyServerSuite,
+  historyClientSuite,
+  roomsServerSuite,
+  roomsClientSuite,
+];
 
 /** Judged on every run, whatever the suite, after the checker stopped the program. */
 export const STOPS_EVERYTHING = robustness(
