@@ -1,0 +1,192 @@
+// The chat server that gives each user an ID, and welcomes back those who return with theirs.
+import net from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+
+const HOST = process.env.HOST || '127.0.0.1'; // unset or empty: the default
+const PORT = Number(process.env.PORT || 8888); // 0: any free port
+const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+const MAX_HELLO_LENGTH = 1024;
+const HELLO_PAUSE_MS = 200; // how long a Hello without "\n" may wait for the rest of it
+
+const MAX_USERS = 10_000; // beyond it, the users who left longest ago are forgotten
+
+interface Client {
+  socket: net.Socket; // Python keeps a reader and a writer: a Node socket is both
+  pseudo: string;
+  connected: boolean; // a user who left is kept, and receives nothing
+}
+
+/** Every user since the server started, keyed by its ID (randomUUID: nobody can guess someone else's). */
+const CLIENTS = new Map<string, Client>();
+
+/** `IP:port` of the other end, an IPv4 address shown plainly (`127.0.0.1`, not `::ffff:127.0.0.1`). */
+function addressOf(socket: net.Socket): string {
+  const ip = (socket.remoteAddress ?? '?').replace(/^::ffff:/, '');
+  return `${ip}:${socket.remotePort}`;
+}
+
+/** The messages in what was just read: one per line (a client may send several at once). */
+function messagesIn(data: string): string[] {
+  return data
+    .split('\n')
+    .map((line) => line.replace(/\r$/, ''))
+    .filter((line) => line !== '');
+}
+
+/** The pseudo and the ID in a first line `Hello|<PSEUDO>` or `Hello|<PSEUDO>|<ID>`, or undefined. */
+function pseudoIn(hello: string): { pseudo: string; id: string } | undefined {
+  if (!hello.startsWith('Hello|')) return undefined;
+  const [pseudo = '', id = ''] = hello.slice('Hello|'.length).split('|');
+  return pseudo.trim() === '' ? undefined : { pseudo: pseudo.trim(), id };
+}
+
+/** writer.write: the bytes are queued and sent in the background ('drain' is Python's `await writer.drain()`). */
+function send(socket: net.Socket, text: string): void {
+  if (!socket.writable) return;
+  // Not waiting for 'drain' lets one slow reader hold nobody up; one that reads nothing at all is let go.
+  if (socket.writableLength > MAX_QUEUED_BYTES) socket.destroy();
+  else socket.write(`${text}\n`);
+}
+
+/** Sends `text` to every connected user but the one with the ID `exceptId`. */
+function broadcast(text: string, exceptId?: string): void {
+  for (const [id, client] of CLIENTS) {
+    if (client.connected && id !== exceptId) send(client.socket, text);
+  }
+}
+
+/**
+ * The first line, "Hello|<PSEUDO>", however TCP cuts it: what is read is gathered up to the end of the
+ * line. A Hello with no newline at all (the lab's Python client sends "Hello|it4" alone) is taken as it is
+ * once the client pauses. Resolves with the pseudo and what came after the Hello, or undefined if the
+ * first message is anything else, or if the client leaves first.
+ */
+function readHello(socket: net.Socket): Promise<{ pseudo: string; id: string; rest: string } | undefined> {
+  return new Promise((resolve) => {
+    let text = '';
+    let pause: NodeJS.Timeout | undefined;
+    const finish = (hello: string, rest: string): void => {
+      clearTimeout(pause);
+      socket.off('data', onData).off('close', onClose);
+      socket.pause(); // what comes next waits in the socket for the relay loop
+      const parsed = pseudoIn(hello.replace(/\r$/, ''));
+      resolve(parsed === undefined ? undefined : { ...parsed, rest });
+    };
+    const onData = (data: string): void => {
+      text += data;
+      const end = text.indexOf('\n');
+      if (end !== -1) {
+        finish(text.slice(0, end), text.slice(end + 1));
+        return;
+      }
+      const couldBeHello = text.startsWith('Hello|') || 'Hello|'.startsWith(text);
+      if (!couldBeHello || text.length > MAX_HELLO_LENGTH) {
+        finish(text, '');
+        return;
+      }
+      clearTimeout(pause);
+      pause = setTimeout(() => finish(text, ''), HELLO_PAUSE_MS);
+    };
+    const onClose = (): void => finish('', '');
+    socket.on('data', onData).once('close', onClose);
+  });
+}
+
+/** Prints and relays every message in what was read. */
+function relay(address: string, id: string, pseudo: string, data: string): void {
+  for (const message of messagesIn(data)) {
+    console.log(`Message received from ${address} : ${message}`);
+    broadcast(`${pseudo} a dit : ${message}`, id);
+  }
+}
+
+/** The user is back if its ID is known and nobody uses it now; any other ID gets a new user. */
+function welcome(socket: net.Socket, pseudo: string, claimedId: string): string {
+  const known = CLIENTS.get(claimedId);
+  const back = known !== undefined && !known.connected; // an ID in use is never trusted: a new user
+  const id = back ? claimedId : randomUUID();
+  CLIENTS.set(id, { socket, pseudo, connected: true });
+  if (back) {
+    send(socket, `Welcome back ${pseudo} !`);
+    broadcast(`${pseudo} est de retour !`, id);
+  } else {
+    send(socket, `ID|${id}`); // the client keeps it for the next time
+    broadcast(`Annonce : ${pseudo} a rejoint la chatroom`);
+  }
+  return id;
+}
+
+async function handleClientMsg(socket: net.Socket): Promise<void> {
+  const address = addressOf(socket);
+  // Python would only lose this client's task; Node stops the whole server on an unhandled 'error'.
+  socket.on('error', (error) => console.log(`Connection with ${address} lost: ${error.message}`));
+  socket.setEncoding('utf8'); // bytes → text; invalid UTF-8 becomes '�' instead of an exception
+
+  const hello = await readHello(socket);
+  if (hello === undefined) {
+    if (socket.destroyed) return; // gone before its Hello
+    console.log(`Refused ${address}: its first message is not Hello|<PSEUDO>`);
+    socket.end('Erreur : le premier message doit être Hello|<PSEUDO>\n', () => socket.destroy());
+    return;
+  }
+  const { pseudo } = hello;
+  const id = welcome(socket, pseudo, hello.id);
+  relay(address, id, pseudo, hello.rest);
+  try {
+    for await (const data of socket as AsyncIterable<string>) {
+      // while True: data = await reader.read(1024)
+      relay(address, id, pseudo, data);
+    }
+  } catch {
+    // already reported by the 'error' listener
+  } finally {
+    // a clean close, a reset or an error: in every case the loop ends and we get here, once
+    const client = CLIENTS.get(id);
+    if (client?.socket === socket) {
+      client.connected = false; // kept, for when it comes back
+      broadcast(`Annonce : ${pseudo} a quitté la chatroom`);
+      forgetOldest();
+    }
+  }
+}
+
+/** Past MAX_USERS, the users who are not connected are forgotten, the oldest first. */
+function forgetOldest(): void {
+  for (const [id, client] of CLIENTS) {
+    if (CLIENTS.size <= MAX_USERS) return;
+    if (!client.connected) CLIENTS.delete(id);
+  }
+}
+
+/** Every open connection, joined or not: all of them are closed when the server stops. */
+const CONNECTIONS = new Set<net.Socket>();
+
+const server = net.createServer((socket) => {
+  CONNECTIONS.add(socket);
+  socket.once('close', () => CONNECTIONS.delete(socket));
+  void handleClientMsg(socket);
+});
+try {
+  server.listen(PORT, HOST);
+  await once(server, 'listening');
+} catch (error) {
+  // a port already taken (another server?), a bad PORT, an address not on this machine
+  console.error(
+    `Erreur : impossible d'écouter sur ${HOST}:${PORT} (${(error as NodeJS.ErrnoException).code})`,
+  );
+  process.exit(1);
+}
+const { address, port } = server.address() as net.AddressInfo;
+console.log(`Serving on ${address.includes(':') ? `[${address}]` : address}:${port}`);
+
+/** Ctrl+C or SIGTERM: every connection is told it is over, then the server goes. */
+function stop(): void {
+  console.log('Stopping: closing every connection');
+  CLIENTS.clear(); // the leaving clients are not announced to each other
+  server.close(() => process.exit(0));
+  for (const socket of CONNECTIONS) socket.end();
+  setTimeout(() => process.exit(0), 1000).unref(); // a client that never closes its side is not waited for
+}
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);
