@@ -51,17 +51,25 @@ export const chatClientSuite: Suite = {
       "puis s'arrête tout seul (code 0), sans attendre l'utilisateur",
     ),
   ],
-  run: checkClient,
+  run: (ctx) => checkClient(ctx),
 };
 
-async function checkClient(ctx: Context): Promise<void> {
+/**
+ * Starts the client and runs the scenario its declared checks need; a bonus suite adds its own part with
+ * `more` (before the server leaves) and the environment it needs with `env`.
+ */
+export async function checkClient(
+  ctx: Context,
+  more?: (scenario: ClientScenario) => Promise<void>,
+  env: Record<string, string> = {},
+): Promise<void> {
   const { host, port, command, cwd, startupMs } = ctx.options;
   const { list } = ctx;
 
   const listener = await Listener.listen(host, port);
   ctx.listeners.push(listener);
   ctx.address = `${host}:${listener.port}`;
-  const proc = startTarget({ command, cwd, env: { HOST: host, PORT: String(listener.port) } });
+  const proc = startTarget({ command, cwd, env: { ...env, HOST: host, PORT: String(listener.port) } });
   ctx.procs.push(proc);
   ctx.program = proc;
 
@@ -89,23 +97,24 @@ async function checkClient(ctx: Context): Promise<void> {
   if (ctx.wants('client.hello')) await scenario.once();
   else if (ctx.wants('client.hello-pseudo')) await scenario.pseudo();
   else await scenario.loops();
+  await more?.(scenario);
   if (ctx.wants('client.exit-message', 'client.exits')) await scenario.serverLeaves();
 }
 
-class ClientScenario {
+export class ClientScenario {
   private readonly wait: number;
   constructor(
     private readonly ctx: Context,
-    private readonly proc: Proc,
-    private readonly peer: Peer,
+    readonly proc: Proc,
+    readonly peer: Peer,
   ) {
     this.wait = ctx.options.waitMs;
   }
 
   /** Sends as the server and waits for the client to print it (ANSI codes and prompts around it are fine). */
-  private async showsOnScreen(message: string): Promise<Observation> {
+  async showsOnScreen(message: string, sent = message): Promise<Observation> {
     const from = this.proc.stdout.length;
-    this.peer.send(message);
+    this.peer.send(sent);
     const screen = (): string => stripAnsi(this.proc.stdout.slice(from));
     if (await procUntil(this.proc, () => screen().includes(message), this.wait)) return { kind: 'exact' };
     for (const piece of pieces({ text: screen(), boundaries: new Set() })) {

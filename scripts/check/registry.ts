@@ -7,8 +7,19 @@ import type { CheckDef, Suite } from './define.ts';
 import { chatServerSuite } from './server.ts';
 import { sleepSuite } from './sleep.ts';
 import { webSuite } from './web.ts';
+import { cosmeticsClientSuite, cosmeticsServerSuite } from './cosmetics.ts';
+import { idsClientSuite, idsServerSuite } from './ids.ts';
 
-export const SUITES: readonly Suite[] = [sleepSuite, webSuite, chatServerSuite, chatClientSuite];
+export const SUITES: readonly Suite[] = [
+  sleepSuite,
+  webSuite,
+  chatServerSuite,
+  chatClientSuite,
+  cosmeticsServerSuite,
+  cosmeticsClientSuite,
+  idsServerSuite,
+  idsClientSuite,
+];
 
 export function findSuite(name: string): Suite {
   const suite = SUITES.find((s) => s.name === name);
