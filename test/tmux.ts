@@ -8,7 +8,8 @@ const sockets: string[] = [];
 export interface Terminal {
   /** Types keys (tmux key names such as `Enter` or `C-c` are allowed with `literal: false`). */
   type(keys: string, options?: { literal?: boolean }): void;
-  screen(): string;
+  /** What the terminal shows; with `escapes`, the colours and styles as escape codes too (capture-pane -e). */
+  screen(options?: { escapes?: boolean }): string;
   /** The screen's non-empty lines, trailing blanks trimmed. */
   lines(): string[];
   /**
@@ -36,7 +37,8 @@ export function openTerminal(
       env: { ...process.env, LANG: 'C.UTF-8' },
     });
   tmux('new-session', '-d', '-s', 'main', '-x', String(width), '-y', String(height), '-c', cwd, command);
-  const screen = (): string => tmux('capture-pane', '-p', '-t', 'main');
+  const screen = ({ escapes = false } = {}): string =>
+    tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', 'main');
   const linesOf = (text: string): string[] =>
     text
       .split('\n')
