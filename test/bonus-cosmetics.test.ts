@@ -42,7 +42,7 @@ function relays(client: WireClient): { time: string; colour: string; pseudo: str
 }
 
 describe('07 · the server', () => {
-  it('sends the sender "Vous avez dit : {msg}", the others the message with its time and a colour kept per client', async () => {
+  it('sends the sender "Vous avez dit : {msg}", the others the message with a time and a colour', async () => {
     const { port } = await startChatServer(SERVER);
     const alice = await join(port, 'alice');
     const bob = await join(port, 'bob');
@@ -70,7 +70,7 @@ describe('07 · the server', () => {
 });
 
 describe('07 · the client', () => {
-  it('shows a relay as "[hh:mm] <PSEUDO> a dit : <msg>" in local time, with no escape code in a pipe', async () => {
+  it('shows "[hh:mm] <PSEUDO> a dit : <msg>" in local time, no escape code in a pipe', async () => {
     const { port } = await startChatServer(SERVER);
     const watcher = await join(port, 'watcher');
     const observer = await join(port, 'observer'); // sees the relay as it is sent

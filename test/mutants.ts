@@ -1,5 +1,5 @@
-// Broken versions of our own step files for the checker's tests: a copy with a few strings replaced (each must
-// be found exactly once, so that a mutant never silently stays correct), type-stripped and run with node.
+// Broken versions of our own step files for the checker's tests: a copy with a few strings replaced (each
+// must be found exactly once, so that a mutant never silently stays correct), type-stripped, run with node.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';

@@ -176,7 +176,7 @@ async function checkCosmetics(ctx: Context): Promise<void> {
   );
 }
 
-/** What the client shows for messages in the format of step 07 (the checker runs it with pipes and NO_COLOR). */
+/** What the client shows for messages in the format of step 07 (run with pipes and NO_COLOR). */
 async function checkDisplay(ctx: Context, scenario: ClientScenario): Promise<void> {
   const { list } = ctx;
   if (!ctx.wants('cosmetics.client-time', 'cosmetics.client-plain')) return;

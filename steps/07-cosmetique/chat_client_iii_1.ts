@@ -5,12 +5,26 @@ import { once } from 'node:events';
 
 const HOST = process.env.HOST || '127.0.0.1'; // unset or empty: the default
 const PORT = Number(process.env.PORT || 8888);
+if (!Number.isInteger(PORT) || PORT < 0 || PORT > 65535) {
+  console.error(`Erreur : PORT=${process.env.PORT} n'est pas un numéro de port`);
+  process.exit(2);
+}
 
 // In a terminal, a message is shown above the line being typed; with a pipe, lines simply follow each other.
 const INTERACTIVE = process.stdin.isTTY === true && process.stdout.isTTY === true;
-
 // 24-bit colour only on a terminal that shows colours: hasColors() is false when NO_COLOR is set.
 const COLOUR = process.stdout.isTTY === true && process.stdout.hasColors();
+
+/** Set when the user leaves, so that the server closing the connection in turn is not news. */
+let leaving = false;
+
+/** Text from the network, harmless in a terminal: control and invisible characters shown as `\x1b`, `\u202e`. */
+function visible(text: string): string {
+  return text.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, (char) => {
+    const hex = char.codePointAt(0)!.toString(16);
+    return hex.length <= 2 ? `\\x${hex.padStart(2, '0')}` : `\\u${hex.padStart(4, '0')}`;
+  });
+}
 
 /** `text` in the colour `#rrggbb` (an escape code of the terminal), or as it is without colours. */
 function paint(text: string, colour: string): string {
@@ -20,16 +34,13 @@ function paint(text: string, colour: string): string {
   return `\x1b[38;2;${r};${g};${b}m${text}\x1b[39m`;
 }
 
-/** "Message|<time>|<colour>|<pseudo>|<msg>" shown as "[hh:mm] <pseudo> a dit : <msg>"; other lines as they are. */
+/** "Message|<time>|<colour>|<pseudo>|<msg>" shown as "[hh:mm] <pseudo> a dit : <msg>"; other lines as is. */
 function display(line: string): string {
   const [kind, time, colour, pseudo, ...message] = line.split('|'); // the message may hold "|" too
-  if (kind !== 'Message' || message.length === 0) return line;
+  if (kind !== 'Message' || message.length === 0) return visible(line);
   const hhmm = new Date(time).toTimeString().slice(0, 5); // the server's UTC time, in our time zone
-  return `[${hhmm}] ${paint(pseudo, colour)} a dit : ${message.join('|')}`;
+  return `[${hhmm}] ${paint(visible(pseudo), colour)} a dit : ${visible(message.join('|'))}`;
 }
-
-/** Set when the user leaves, so that the server closing the connection in turn is not news. */
-let leaving = false;
 
 /** Prints a line above the input line, then redraws the prompt and the half-typed text as they were. */
 function show(rl: readline.Interface, text: string): void {
@@ -66,7 +77,8 @@ async function sendUserInput(
   lines: AsyncIterableIterator<string>,
   socket: net.Socket,
 ): Promise<void> {
-  rl.prompt();
+  // Nothing typed is sent before the server's answer (receiveMessages shows it, and the prompt after it).
+  await once(socket, 'readable').catch(() => {});
   for await (const line of lines) {
     if (!socket.writable) break; // the server closed the connection meanwhile
     socket.write(`${line}\n`);
@@ -81,6 +93,10 @@ async function receiveMessages(socket: net.Socket, rl: readline.Interface): Prom
   try {
     for await (const data of socket as AsyncIterable<string>) {
       for (const line of data.split('\n')) {
+        if (line.startsWith('Erreur : ')) {
+          leaving = true; // refused (a pseudo already taken…): the server closes the connection
+          process.exitCode = 1;
+        }
         if (line !== '') show(rl, display(line));
       }
     }
@@ -115,7 +131,7 @@ async function main(): Promise<void> {
     socket.end();
     return;
   }
-  socket.write(`Hello|${pseudo}\n`);
+  socket.write(`Hello|${pseudo}`); // exactly these bytes: the server's answer, not a newline, ends the Hello
 
   await Promise.all([sendUserInput(rl, lines, socket), receiveMessages(socket, rl)]); // asyncio.gather
 }

@@ -8,6 +8,10 @@ import { dirname, join } from 'node:path';
 
 const HOST = process.env.HOST || '127.0.0.1'; // unset or empty: the default
 const PORT = Number(process.env.PORT || 8888);
+if (!Number.isInteger(PORT) || PORT < 0 || PORT > 65535) {
+  console.error(`Erreur : PORT=${process.env.PORT} n'est pas un numéro de port`);
+  process.exit(2);
+}
 // Where the ID is kept between two runs: the user's config folder, or CHAT_ID_FILE (tests, demos).
 const CONFIG_DIR = process.env.XDG_CONFIG_HOME || join(homedir(), '.config');
 const ID_FILE = process.env.CHAT_ID_FILE || join(CONFIG_DIR, 'chat_room', 'id');
@@ -18,6 +22,14 @@ const INTERACTIVE = process.stdin.isTTY === true && process.stdout.isTTY === tru
 
 /** Set when the user leaves, so that the server closing the connection in turn is not news. */
 let leaving = false;
+
+/** Text from the network, harmless in a terminal: control and invisible characters shown as `\x1b`, `\u202e`. */
+function visible(text: string): string {
+  return text.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, (char) => {
+    const hex = char.codePointAt(0)!.toString(16);
+    return hex.length <= 2 ? `\\x${hex.padStart(2, '0')}` : `\\u${hex.padStart(4, '0')}`;
+  });
+}
 
 /** Prints a line above the input line, then redraws the prompt and the half-typed text as they were. */
 function show(rl: readline.Interface, text: string): void {
@@ -73,7 +85,8 @@ async function sendUserInput(
   lines: AsyncIterableIterator<string>,
   socket: net.Socket,
 ): Promise<void> {
-  rl.prompt();
+  // Nothing typed is sent before the server's answer (receiveMessages shows it, and the prompt after it).
+  await once(socket, 'readable').catch(() => {});
   for await (const line of lines) {
     if (!socket.writable) break; // the server closed the connection meanwhile
     socket.write(`${line}\n`);
@@ -88,9 +101,13 @@ async function receiveMessages(socket: net.Socket, rl: readline.Interface): Prom
   try {
     for await (const data of socket as AsyncIterable<string>) {
       for (const line of data.split('\n')) {
+        if (line.startsWith('Erreur : ')) {
+          leaving = true; // refused (a pseudo already taken…): the server closes the connection
+          process.exitCode = 1;
+        }
         const id = line.startsWith('ID|') ? line.slice('ID|'.length) : undefined;
         if (id !== undefined && UUID.test(id)) saveId(rl, id);
-        else if (line !== '') show(rl, line);
+        else if (line !== '') show(rl, visible(line));
       }
     }
     if (!leaving) show(rl, 'Le serveur a fermé la connexion.');
@@ -118,14 +135,14 @@ async function main(): Promise<void> {
   // One reader of the typed lines for the pseudo and then the loop, so that no line falls in between.
   const lines = rl[Symbol.asyncIterator]();
 
-  // Before the two loops: the pseudo, then exactly "Hello|<PSEUDO>".
+  // Before the two loops: the pseudo, then exactly "Hello|<PSEUDO>" (or "Hello|<PSEUDO>|<ID>" with an ID).
   const pseudo = await askPseudo(rl, lines);
   if (pseudo === undefined) {
     socket.end();
     return;
   }
   const id = savedId();
-  socket.write(id === undefined ? `Hello|${pseudo}\n` : `Hello|${pseudo}|${id}\n`);
+  socket.write(id === undefined ? `Hello|${pseudo}` : `Hello|${pseudo}|${id}`); // the answer ends the Hello
 
   await Promise.all([sendUserInput(rl, lines, socket), receiveMessages(socket, rl)]); // asyncio.gather
 }

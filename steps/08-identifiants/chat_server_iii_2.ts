@@ -1,24 +1,43 @@
 // The chat server that gives each user an ID, and welcomes back those who return with theirs.
+// Beyond the lab, what a room full of students needs: harmless text, unique pseudos, limits, whole lines.
 import net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const HOST = process.env.HOST || '127.0.0.1'; // unset or empty: the default
-const PORT = Number(process.env.PORT || 8888); // 0: any free port
-const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+const PORT = fromEnv('PORT', 8888, 65535); // 0: any free port
+const MAX_CLIENTS = fromEnv('MAX_CLIENTS', 500); // connections at once, joined or not
+const HELLO_TIMEOUT_MS = fromEnv('HELLO_TIMEOUT_MS', 10_000); // the tests shorten it
 const MAX_HELLO_LENGTH = 1024;
-const HELLO_PAUSE_MS = 200; // how long a Hello without "\n" may wait for the rest of it
-
-const MAX_USERS = 10_000; // beyond it, the users who left longest ago are forgotten
+const MAX_USERS = 10_000; // users kept, connected or not: beyond it, those who left longest ago are forgotten
+const MAX_PSEUDO_LENGTH = 32;
+const MAX_MESSAGE_LENGTH = 64 * 1024; // characters: a longer line is cut there
+const HIGH_WATER = 1024 * 1024; // bytes queued for one reader: above this, senders wait
+const STUCK_MS = 30_000; // a reader above the mark that reads nothing for this long is let go
+const PAUSE_MS = 500; // text without a newline is relayed once its sender pauses this long
+const BAD_PSEUDO = 'Erreur : le pseudo doit avoir de 1 à 32 caractères, sans | ni caractère de contrôle';
 
 interface Client {
   socket: net.Socket; // Python keeps a reader and a writer: a Node socket is both
   pseudo: string;
-  connected: boolean; // a user who left is kept, and receives nothing
+  id: string;
 }
 
-/** Every user since the server started, keyed by its ID (randomUUID: nobody can guess someone else's). */
+/** The connected clients, keyed by their address `IP:port`. */
 const CLIENTS = new Map<string, Client>();
+
+/** Every user since the server started, keyed by its ID (randomUUID: nobody can guess another's). */
+const USERS = new Map<string, { pseudo: string; connected: boolean }>();
+
+/** A whole number from the environment (unset or empty: `fallback`); anything else stops here in one line. */
+function fromEnv(name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+  const value = Number(process.env[name] || fallback);
+  if (Number.isInteger(value) && value >= 0 && value <= max) return value;
+  const what = name === 'PORT' ? 'un numéro de port' : 'un nombre entier positif';
+  console.error(`Erreur : ${name}=${process.env[name]} n'est pas ${what}`);
+  process.exit(2);
+}
 
 /** `IP:port` of the other end, an IPv4 address shown plainly (`127.0.0.1`, not `::ffff:127.0.0.1`). */
 function addressOf(socket: net.Socket): string {
@@ -26,95 +45,98 @@ function addressOf(socket: net.Socket): string {
   return `${ip}:${socket.remotePort}`;
 }
 
-/** The messages in what was just read: one per line (a client may send several at once). */
-function messagesIn(data: string): string[] {
-  return data
-    .split('\n')
-    .map((line) => line.replace(/\r$/, ''))
-    .filter((line) => line !== '');
+/** Text from the network, harmless in a terminal: control and invisible characters shown as `\x1b`, `\u202e`. */
+function visible(text: string): string {
+  return text.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, (char) => {
+    const hex = char.codePointAt(0)!.toString(16);
+    return hex.length <= 2 ? `\\x${hex.padStart(2, '0')}` : `\\u${hex.padStart(4, '0')}`;
+  });
 }
 
-/** The pseudo and the ID in a first line `Hello|<PSEUDO>` or `Hello|<PSEUDO>|<ID>`, or undefined. */
-function pseudoIn(hello: string): { pseudo: string; id: string } | undefined {
-  if (!hello.startsWith('Hello|')) return undefined;
-  const [pseudo = '', id = ''] = hello.slice('Hello|'.length).split('|');
-  return pseudo.trim() === '' ? undefined : { pseudo: pseudo.trim(), id };
-}
-
-/** writer.write: the bytes are queued and sent in the background ('drain' is Python's `await writer.drain()`). */
 function send(socket: net.Socket, text: string): void {
-  if (!socket.writable) return;
-  // Not waiting for 'drain' lets one slow reader hold nobody up; one that reads nothing at all is let go.
-  if (socket.writableLength > MAX_QUEUED_BYTES) socket.destroy();
-  else socket.write(`${text}\n`);
+  if (socket.writable) socket.write(`${text}\n`);
 }
 
-/** Sends `text` to every connected user but the one with the ID `exceptId`. */
-function broadcast(text: string, exceptId?: string): void {
-  for (const [id, client] of CLIENTS) {
-    if (client.connected && id !== exceptId) send(client.socket, text);
+/** Sends `text` to every client but the one at `exceptAddress`. */
+function broadcast(text: string, exceptAddress?: string): void {
+  for (const [address, client] of CLIENTS) {
+    if (address !== exceptAddress) send(client.socket, text);
   }
 }
 
 /**
- * The first line, "Hello|<PSEUDO>", however TCP cuts it: what is read is gathered up to the end of the
- * line. A Hello with no newline at all (the lab's Python client sends "Hello|it4" alone) is taken as it is
- * once the client pauses. Resolves with the pseudo and what came after the Hello, or undefined if the
- * first message is anything else, or if the client leaves first.
+ * Python's `await writer.drain()`, for every reader at once: resolves when no queue is above the mark, so
+ * that a flood waits in its sender's socket, not in the readers' queues. A reader that takes nothing for
+ * STUCK_MS while above it is let go: it cannot hold the room forever.
  */
-function readHello(socket: net.Socket): Promise<{ pseudo: string; id: string; rest: string } | undefined> {
-  return new Promise((resolve) => {
-    let text = '';
-    let pause: NodeJS.Timeout | undefined;
-    const finish = (hello: string, rest: string): void => {
-      clearTimeout(pause);
-      socket.off('data', onData).off('close', onClose);
-      socket.pause(); // what comes next waits in the socket for the relay loop
-      const parsed = pseudoIn(hello.replace(/\r$/, ''));
-      resolve(parsed === undefined ? undefined : { ...parsed, rest });
-    };
-    const onData = (data: string): void => {
-      text += data;
-      const end = text.indexOf('\n');
-      if (end !== -1) {
-        finish(text.slice(0, end), text.slice(end + 1));
-        return;
-      }
-      const couldBeHello = text.startsWith('Hello|') || 'Hello|'.startsWith(text);
-      if (!couldBeHello || text.length > MAX_HELLO_LENGTH) {
-        finish(text, '');
-        return;
-      }
-      clearTimeout(pause);
-      pause = setTimeout(() => finish(text, ''), HELLO_PAUSE_MS);
-    };
-    const onClose = (): void => finish('', '');
-    socket.on('data', onData).once('close', onClose);
-  });
-}
-
-/** Prints and relays every message in what was read. */
-function relay(address: string, id: string, pseudo: string, data: string): void {
-  for (const message of messagesIn(data)) {
-    console.log(`Message received from ${address} : ${message}`);
-    broadcast(`${pseudo} a dit : ${message}`, id);
+async function roomForAll(): Promise<void> {
+  for (const { socket } of CLIENTS.values()) {
+    while (socket.writableLength > HIGH_WATER && !socket.destroyed) {
+      const taken = socket.bytesWritten - socket.writableLength; // what the reader's side took so far
+      const done = new AbortController();
+      const { signal } = done;
+      await Promise.race([
+        once(socket, 'drain', { signal }),
+        once(socket, 'close', { signal }),
+        sleep(STUCK_MS, undefined, { signal }),
+      ]);
+      done.abort();
+      if (socket.bytesWritten - socket.writableLength === taken) socket.destroy();
+    }
   }
 }
 
-/** The user is back if its ID is known and nobody uses it now; any other ID gets a new user. */
-function welcome(socket: net.Socket, pseudo: string, claimedId: string): string {
-  const known = CLIENTS.get(claimedId);
-  const back = known !== undefined && !known.connected; // an ID in use is never trusted: a new user
+/** Sends the error line, then closes the connection. */
+function refuse(socket: net.Socket, address: string, error: string): void {
+  console.log(`Refused ${address}: ${error}`);
+  socket.end(`${error}\n`, () => socket.destroy());
+}
+
+/** The Hello, `Hello|<PSEUDO>` or `Hello|<PSEUDO>|<ID>`: the client joins or is back, or is refused. */
+function join(socket: net.Socket, address: string, hello: string): string | undefined {
+  const [name = '', claimedId = ''] = hello.startsWith('Hello|')
+    ? hello.slice('Hello|'.length).split('|')
+    : [];
+  const pseudo = name.trim();
+  let error: string | undefined;
+  if (pseudo === '') error = 'Erreur : le premier message doit être Hello|<PSEUDO>';
+  else if (hello.length > MAX_HELLO_LENGTH || [...pseudo].length > MAX_PSEUDO_LENGTH) error = BAD_PSEUDO;
+  else if (/[\p{Cc}\p{Cf}\u2028\u2029|]/u.test(pseudo))
+    error = BAD_PSEUDO; // nobody passes for bob
+  else if ([...CLIENTS.values()].some((client) => client.pseudo === pseudo))
+    error = `Erreur : le pseudo ${pseudo} est déjà pris`;
+  if (error !== undefined) {
+    refuse(socket, address, error);
+    return undefined;
+  }
+  const known = USERS.get(claimedId);
+  const back = known !== undefined && !known.connected; // the ID of someone connected is not trusted
   const id = back ? claimedId : randomUUID();
-  CLIENTS.set(id, { socket, pseudo, connected: true });
+  USERS.set(id, { pseudo, connected: true });
+  CLIENTS.set(address, { socket, pseudo, id });
   if (back) {
     send(socket, `Welcome back ${pseudo} !`);
-    broadcast(`${pseudo} est de retour !`, id);
+    broadcast(`${pseudo} est de retour !`, address);
   } else {
     send(socket, `ID|${id}`); // the client keeps it for the next time
     broadcast(`Annonce : ${pseudo} a rejoint la chatroom`);
   }
-  return id;
+  return pseudo;
+}
+
+/** Marks the user as gone (kept, receiving nothing); past MAX_USERS, forgets the oldest who are gone. */
+function leave(id: string): void {
+  USERS.get(id)!.connected = false;
+  for (const [old, user] of USERS) {
+    if (USERS.size <= MAX_USERS) return;
+    if (!user.connected) USERS.delete(old);
+  }
+}
+
+/** Prints and relays one message: the console shows it harmlessly, the others get it as it came. */
+function relay(address: string, pseudo: string, message: string): void {
+  console.log(`Message received from ${address} : ${visible(message)}`);
+  broadcast(`${pseudo} a dit : ${message}`, address);
 }
 
 async function handleClientMsg(socket: net.Socket): Promise<void> {
@@ -122,40 +144,57 @@ async function handleClientMsg(socket: net.Socket): Promise<void> {
   // Python would only lose this client's task; Node stops the whole server on an unhandled 'error'.
   socket.on('error', (error) => console.log(`Connection with ${address} lost: ${error.message}`));
   socket.setEncoding('utf8'); // bytes → text; invalid UTF-8 becomes '�' instead of an exception
-
-  const hello = await readHello(socket);
-  if (hello === undefined) {
-    if (socket.destroyed) return; // gone before its Hello
-    console.log(`Refused ${address}: its first message is not Hello|<PSEUDO>`);
-    socket.end('Erreur : le premier message doit être Hello|<PSEUDO>\n', () => socket.destroy());
+  socket.setMaxListeners(0); // every sender may be waiting for this reader's 'drain'
+  if (CONNECTIONS.size > MAX_CLIENTS) {
+    refuse(socket, address, `Erreur : la chatroom est pleine (${MAX_CLIENTS} connexions)`);
     return;
   }
-  const { pseudo } = hello;
-  const id = welcome(socket, pseudo, hello.id);
-  relay(address, id, pseudo, hello.rest);
+  const late = `Erreur : aucun Hello|<PSEUDO> reçu en ${HELLO_TIMEOUT_MS / 1000} s`;
+  const deadline = setTimeout(() => refuse(socket, address, late), HELLO_TIMEOUT_MS);
+  const reads: AsyncIterableIterator<string> = socket[Symbol.asyncIterator]();
+  let pending = ''; // the unfinished end of what was read, kept until its newline comes
+  let pause: NodeJS.Timeout | undefined;
   try {
-    for await (const data of socket as AsyncIterable<string>) {
-      // while True: data = await reader.read(1024)
-      relay(address, id, pseudo, data);
+    // The first read is the Hello, up to its newline if it has one (the lab's client sends none).
+    const { value: first, done: gone } = await reads.next();
+    clearTimeout(deadline);
+    if (gone || !socket.writable) return; // it left, or it was too late
+    const end = first.includes('\n') ? first.indexOf('\n') : first.length;
+    const pseudo = join(socket, address, first.slice(0, end));
+    if (pseudo === undefined) return;
+
+    /** Relays each whole line of `data`, cut to MAX_MESSAGE_LENGTH, and keeps its unfinished end. */
+    const relayLines = (data: string): void => {
+      const lines = (pending + data).split('\n');
+      pending = lines.pop()!.slice(0, MAX_MESSAGE_LENGTH);
+      for (const line of lines) {
+        const message = line.replace(/\r$/, '').slice(0, MAX_MESSAGE_LENGTH);
+        if (message !== '') relay(address, pseudo, message);
+      }
+    };
+    relayLines(first.slice(end + 1));
+    for (;;) {
+      // text with no newline (the lab's Python client sends none) is a message once its sender pauses
+      if (pending !== '') pause = setTimeout(() => relayLines('\n'), PAUSE_MS);
+      const { value: data, done } = await reads.next(); // data = await reader.read(1024)
+      clearTimeout(pause);
+      if (done) break;
+      relayLines(data);
+      await roomForAll();
     }
+    relayLines('\n'); // the end of the connection ends its last line too
   } catch {
     // already reported by the 'error' listener
   } finally {
-    // a clean close, a reset or an error: in every case the loop ends and we get here, once
-    const client = CLIENTS.get(id);
+    clearTimeout(deadline);
+    clearTimeout(pause);
+    // a clean close, a reset or an error: in every case we get here, once
+    const client = CLIENTS.get(address);
     if (client?.socket === socket) {
-      client.connected = false; // kept, for when it comes back
-      broadcast(`Annonce : ${pseudo} a quitté la chatroom`);
-      forgetOldest();
+      CLIENTS.delete(address);
+      leave(client.id);
+      broadcast(`Annonce : ${client.pseudo} a quitté la chatroom`);
     }
-  }
-}
-
-/** Past MAX_USERS, the users who are not connected are forgotten, the oldest first. */
-function forgetOldest(): void {
-  for (const [id, client] of CLIENTS) {
-    if (CLIENTS.size <= MAX_USERS) return;
-    if (!client.connected) CLIENTS.delete(id);
   }
 }
 
@@ -171,7 +210,7 @@ try {
   server.listen(PORT, HOST);
   await once(server, 'listening');
 } catch (error) {
-  // a port already taken (another server?), a bad PORT, an address not on this machine
+  // a port already taken (another server?), an address not on this machine
   console.error(
     `Erreur : impossible d'écouter sur ${HOST}:${PORT} (${(error as NodeJS.ErrnoException).code})`,
   );
