@@ -205,7 +205,7 @@ describe('07 · the checker', () => {
   ];
 
   it.concurrent.each(cases)('%s', async (_, command, role, fails) => {
-    const report = await check('7', command(), { role: role as 'server' | 'client' });
+    const report = await check('7', command(), { role: role as 'server' | 'client', waitMs: 2_500 });
     expect(failures(report), dump(report)).toEqual(fails);
     if (role === 'server' && fails.length === 0)
       expect(report.checks.map((c) => c.id)).toEqual(expect.arrayContaining(cosmetics));
