@@ -4,6 +4,8 @@
 // on our step 06, and on mutants that each break one check.
 import { afterAll, describe, expect, it } from 'vitest';
 import { basename } from 'node:path';
+import net from 'node:net';
+import { once } from 'node:events';
 import { runChatDemo } from '../scripts/demos/chat.ts';
 import { stopAll, TSX_IMPORT, type Proc, type StartOptions } from '../scripts/proc.ts';
 import { type WireClient, startChatServer } from '../scripts/chat-wire.ts';
@@ -84,6 +86,24 @@ describe('07 · the client', () => {
     client.write('bonjour\n');
     await client.waitFor('Vous avez dit : bonjour');
     expect(client.stdout).not.toContain('\x1b');
+  });
+  it('shows a hostile relay harmlessly: escapes in its pseudo or message made visible, a bad colour ignored', async () => {
+    const time = '2026-01-15T08:05:00.000Z';
+    const hostile = `Message|${time}|#ff0000\x1b[5m|ev\x1b[2Jil|hi\x1b]0;pwned\x07\u202e|b\n`;
+    const server = net.createServer((socket) => socket.once('data', () => socket.write(hostile)));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as net.AddressInfo;
+      const client = startStepFile(CLIENT, { HOST: '127.0.0.1', PORT: String(port) });
+      client.write('zoe\n');
+      await client.waitFor('a dit');
+      expect(client.stdout).toBe(`[${hhmm(time)}] ev\\x1b[2Jil a dit : hi\\x1b]0;pwned\\x07\\u202e|b\n`);
+      client.endInput();
+      await client.waitExit();
+    } finally {
+      server.close();
+    }
   });
 });
 
