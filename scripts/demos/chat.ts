@@ -3,9 +3,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { SERVING } from '../chat-wire.ts';
-import { UsageError } from '../cli.ts';
+import { parseCommandLine } from '../cli.ts';
 import {
   describeExit,
   escapeRegExp,
@@ -157,12 +156,9 @@ export async function runChatDemo(step: Step, options: ChatDemoOptions = {}): Pr
 }
 
 export default async function chatDemo(step: Step, args: string[]): Promise<number> {
-  try {
-    parseArgs({ args, options: {} });
-  } catch (error) {
-    throw new UsageError(
-      `${(error as Error).message} (the chat demo takes no option; "server" or "client" run one program)`,
-    );
-  }
+  parseCommandLine(
+    { args, options: {} },
+    'the chat demo takes no option ("server" or "client" run one program)',
+  );
   return (await runChatDemo(step)).code;
 }
