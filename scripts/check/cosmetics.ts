@@ -184,11 +184,14 @@ async function checkDisplay(ctx: Context, scenario: ClientScenario): Promise<voi
   const hhmm = new Date(time).toTimeString().slice(0, 5);
   let shown = await scenario.showsOnScreen(
     `[${hhmm}] bob a dit : coucou`,
-    `Message|${time}|#ff8000|bob|coucou`,
+    `Message|${time}|#ff8000|bob|coucou\n`,
   );
   if (shown.kind === 'exact') {
     // the message is the last field: it may hold a "|" of its own
-    shown = await scenario.showsOnScreen(`[${hhmm}] bob a dit : a | b`, `Message|${time}|#00c0ff|bob|a | b`);
+    shown = await scenario.showsOnScreen(
+      `[${hhmm}] bob a dit : a | b`,
+      `Message|${time}|#00c0ff|bob|a | b\n`,
+    );
   }
   const why = shown.kind === 'near' ? shown.why : undefined;
   const seen = shown.kind === 'exact' ? '' : shown.seen;
