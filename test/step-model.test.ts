@@ -19,8 +19,6 @@ import { tempDir } from './helpers.ts';
 let copy: string;
 let id: string;
 let number: number;
-/** The last step of the repository, which the new one follows. */
-let previous: string;
 const script = (name: string): string => join(copy, 'scripts', name);
 
 beforeAll(() => {
@@ -32,7 +30,6 @@ beforeAll(() => {
 
   // the next free number, a folder of its own, step 06's files under new names
   const source = findStep('06-deconnexion');
-  previous = loadSteps().at(-1)!.id;
   number = loadSteps().at(-1)!.number + 1;
   id = `${String(number).padStart(2, '0')}-copie`;
   const dir = join(copy, 'steps', id);
@@ -89,10 +86,9 @@ describe.concurrent('a new step, one folder and nothing else', () => {
     expect(readme).toContain('#### `chat_client_ii_6.ts` → `chat_client_copie.ts`');
     expect(readFileSync(join(out, 'steps', id, 'README.fr.md'), 'utf8')).toContain("Rien : c'est une copie.");
     const page = readFileSync(join(out, 'docs', `${id}.html`), 'utf8');
-    expect(page).toContain(`rel="prev" href="${previous}.html"`);
-    expect(readFileSync(join(out, 'docs', `${previous}.html`), 'utf8')).toContain(
-      `rel="next" href="${id}.html"`,
-    );
+    const last = loadSteps().at(-1)!.id; // the step before the copy: 06, or the last bonus
+    expect(page).toContain(`rel="prev" href="${last}.html"`);
+    expect(readFileSync(join(out, 'docs', `${last}.html`), 'utf8')).toContain(`rel="next" href="${id}.html"`);
     expect(readFileSync(join(out, 'docs', 'fr', 'index.html'), 'utf8')).toContain(`href="${id}.html"`);
   });
 

@@ -1,11 +1,10 @@
 // The checks of bonus III.1 (cosmetics), on the wire format of steps/07-cosmetique: the sender gets
 // "Vous avez dit : {msg}", the others "Message|<ISO 8601 time>|#rrggbb|<PSEUDO>|<msg>". The step 06 part
 // of the scenario (joins, departures) is the chat-server's and chat-client's own.
-import type { Context } from './context.ts';
-import { chatClientSuite, checkClient, type ClientScenario } from './client.ts';
+import { chatClientSuite, checkClient, ClientScenario } from './client.ts';
 import { lab, robustness, type Suite } from './define.ts';
 import { pieces } from './match.ts';
-import { chatServerSuite, checkServer, Scenario } from './server.ts';
+import { chatServerSuite, Scenario, startServer } from './server.ts';
 import type { Peer } from './tcp.ts';
 
 const FORMAT = 'Message|<time>|#rrggbb|<PSEUDO>|<msg>';
@@ -62,7 +61,12 @@ export const cosmeticsServerSuite: Suite = {
   },
   checks: [...chatServerSuite.checks, ...SERVER_CHECKS],
   run: async (ctx) => {
-    if (await checkServer(ctx)) await checkCosmetics(ctx);
+    const proc = await startServer(ctx);
+    if (!proc) return;
+    const scenario = new CosmeticsScenario(ctx, proc);
+    if (ctx.wants('server.join-self', 'server.join-all', 'server.leave-close', 'server.leave-reset'))
+      await scenario.pseudos();
+    if (ctx.wants(...SERVER_CHECKS.map((check) => check.id))) await scenario.cosmetics();
   },
 };
 
@@ -73,7 +77,7 @@ export const cosmeticsClientSuite: Suite = {
     fr: 'Les vérifications chat-client ; le vérificateur, en serveur, envoie aussi des messages au format de l’étape 07.',
   },
   checks: [...chatClientSuite.checks, ...CLIENT_CHECKS],
-  run: (ctx) => checkClient(ctx, (scenario) => checkDisplay(ctx, scenario)),
+  run: (ctx) => checkClient(ctx, CosmeticsClientScenario),
 };
 
 /** The piece of text (a line, or a write without newline) received after `from` that relays `text`. */
@@ -103,106 +107,112 @@ function parseRelay(piece: string | undefined): Relay | undefined {
     : undefined;
 }
 
-async function checkCosmetics(ctx: Context): Promise<void> {
-  const { list } = ctx;
-  const ids = SERVER_CHECKS.map((check) => check.id);
-  if (!ctx.wants(...ids)) return;
-  const wait = ctx.options.waitMs;
-  const scenario = new Scenario(ctx, ctx.program!);
-  const erin = await scenario.join('erin');
-  const frank = await scenario.join('frank', [erin.peer]);
-  const e = erin.peer;
-  const f = frank.peer;
-  if (!e || !f) return list.failRest(ids, scenario.lastError, 'two connections', '');
+class CosmeticsScenario extends Scenario {
+  /** erin speaks, frank listens: the echo, the relay's format, its time, erin's colour from one message to the next. */
+  async cosmetics(): Promise<void> {
+    const { list } = this.ctx;
+    const wait = this.wait;
+    const erin = await this.join('erin');
+    const frank = await this.join('frank', [erin.peer]);
+    const e = erin.peer;
+    const f = frank.peer;
+    const ids = SERVER_CHECKS.map((check) => check.id);
+    if (!e || !f) return list.failRest(ids, this.lastError, 'two connections', '');
 
-  const markE = e.mark();
-  const markF = f.mark();
-  e.send('bonjour frank');
-  const [echo, piece] = await Promise.all([
-    scenario.expect(e, 'Vous avez dit : bonjour frank', markE),
-    pieceWith(f, 'bonjour frank', markF, wait),
-  ]);
-  list.observe('cosmetics.own-echo', 'Vous avez dit : bonjour frank', echo);
-  const relay = parseRelay(piece);
-  const expected = FORMAT.replace('<PSEUDO>', 'erin').replace('<msg>', 'bonjour frank');
-  const wellFormed =
-    relay !== undefined &&
-    ISO_TIME.test(relay.time) &&
-    COLOUR.test(relay.colour) &&
-    relay.pseudo === 'erin' &&
-    relay.message === 'bonjour frank';
-  const why = relay === undefined ? undefined : 'the time must be ISO 8601 with its zone, the colour #rrggbb';
-  list.check('cosmetics.relay-time-colour', wellFormed, expected, piece ?? f.since(markF).text, why);
-  const sent = relay ? Date.parse(relay.time) : Number.NaN;
-  if (Number.isNaN(sent)) list.notJudged('cosmetics.time-of-reception', 'no time could be read in the relay');
-  else {
-    const late = Math.abs(Date.now() - sent) / 1000;
+    const markE = e.mark();
+    const markF = f.mark();
+    e.send('bonjour frank');
+    const [echo, piece] = await Promise.all([
+      this.expect(e, 'Vous avez dit : bonjour frank', markE),
+      pieceWith(f, 'bonjour frank', markF, wait),
+    ]);
+    list.observe('cosmetics.own-echo', 'Vous avez dit : bonjour frank', echo);
+    const relay = parseRelay(piece);
+    const expected = FORMAT.replace('<PSEUDO>', 'erin').replace('<msg>', 'bonjour frank');
+    const wellFormed =
+      relay !== undefined &&
+      ISO_TIME.test(relay.time) &&
+      COLOUR.test(relay.colour) &&
+      relay.pseudo === 'erin' &&
+      relay.message === 'bonjour frank';
+    const why =
+      relay === undefined ? undefined : 'the time must be ISO 8601 with its zone, the colour #rrggbb';
+    list.check('cosmetics.relay-time-colour', wellFormed, expected, piece ?? f.since(markF).text, why);
+    const sent = relay ? Date.parse(relay.time) : Number.NaN;
+    if (Number.isNaN(sent))
+      list.notJudged('cosmetics.time-of-reception', 'no time could be read in the relay');
+    else {
+      const late = Math.abs(Date.now() - sent) / 1000;
+      list.check(
+        'cosmetics.time-of-reception',
+        late < 60,
+        'the time of now',
+        relay!.time,
+        late < 60 ? undefined : `${late.toFixed(0)} s away from the checker's clock`,
+      );
+    }
+
+    // a barrier: once erin got frank's answer, anything the server sent frank about erin's message came before
+    const markE2 = e.mark();
+    f.send('salut erin');
+    await pieceWith(e, 'salut erin', markE2, wait);
+    if (echo.kind !== 'exact' || piece === undefined)
+      list.notJudged('cosmetics.echo-sender-only', 'the echo to erin, or the relay to frank, was never seen');
+    else {
+      const leaked = f.since(markF).text.includes('Vous avez dit : bonjour frank');
+      list.check(
+        'cosmetics.echo-sender-only',
+        !leaked,
+        'no "Vous avez dit : bonjour frank" to frank',
+        f.since(markF).text,
+      );
+    }
+
+    const markF2 = f.mark();
+    e.send('encore moi');
+    const second = parseRelay(await pieceWith(f, 'encore moi', markF2, wait));
+    if (!relay || !second)
+      return list.notJudged('cosmetics.colour-kept', `two relays in the form ${FORMAT} were not seen`);
     list.check(
-      'cosmetics.time-of-reception',
-      late < 60,
-      'the time of now',
-      relay!.time,
-      late < 60 ? undefined : `${late.toFixed(0)} s away from the checker's clock`,
+      'cosmetics.colour-kept',
+      second.colour === relay.colour,
+      relay.colour,
+      second.colour,
+      'erin has two colours',
     );
   }
-
-  // a barrier: once erin got frank's answer, anything the server sent frank about erin's message came before
-  const markE2 = e.mark();
-  f.send('salut erin');
-  await pieceWith(e, 'salut erin', markE2, wait);
-  if (echo.kind !== 'exact' || piece === undefined)
-    list.notJudged('cosmetics.echo-sender-only', 'the echo to erin, or the relay to frank, was never seen');
-  else {
-    const leaked = f.since(markF).text.includes('Vous avez dit : bonjour frank');
-    list.check(
-      'cosmetics.echo-sender-only',
-      !leaked,
-      'no "Vous avez dit : bonjour frank" to frank',
-      f.since(markF).text,
-    );
-  }
-
-  const markF2 = f.mark();
-  e.send('encore moi');
-  const second = parseRelay(await pieceWith(f, 'encore moi', markF2, wait));
-  if (!relay || !second)
-    return list.notJudged('cosmetics.colour-kept', `two relays in the form ${FORMAT} were not seen`);
-  list.check(
-    'cosmetics.colour-kept',
-    second.colour === relay.colour,
-    relay.colour,
-    second.colour,
-    'erin has two colours',
-  );
 }
 
 /** What the client shows for messages in the format of step 07 (run with pipes and NO_COLOR). */
-async function checkDisplay(ctx: Context, scenario: ClientScenario): Promise<void> {
-  const { list } = ctx;
-  if (!ctx.wants('cosmetics.client-time', 'cosmetics.client-plain')) return;
-  const time = '2026-01-15T08:05:00.000Z'; // shown in the local time zone, which the client shares
-  const hhmm = new Date(time).toTimeString().slice(0, 5);
-  let shown = await scenario.showsOnScreen(
-    `[${hhmm}] bob a dit : coucou`,
-    `Message|${time}|#ff8000|bob|coucou\n`,
-  );
-  if (shown.kind === 'exact') {
-    // the message is the last field: it may hold a "|" of its own
-    shown = await scenario.showsOnScreen(
-      `[${hhmm}] bob a dit : a | b`,
-      `Message|${time}|#00c0ff|bob|a | b\n`,
+class CosmeticsClientScenario extends ClientScenario {
+  override async pseudo(): Promise<void> {
+    await super.pseudo();
+    if (this.ctx.wants('cosmetics.client-time', 'cosmetics.client-plain')) await this.display();
+  }
+
+  private async display(): Promise<void> {
+    const { list } = this.ctx;
+    const time = '2026-01-15T08:05:00.000Z'; // shown in the local time zone, which the client shares
+    const hhmm = new Date(time).toTimeString().slice(0, 5);
+    let shown = await this.showsOnScreen(
+      `[${hhmm}] bob a dit : coucou`,
+      `Message|${time}|#ff8000|bob|coucou\n`,
+    );
+    if (shown.kind === 'exact') {
+      // the message is the last field: it may hold a "|" of its own
+      shown = await this.showsOnScreen(`[${hhmm}] bob a dit : a | b`, `Message|${time}|#00c0ff|bob|a | b\n`);
+    }
+    const why = shown.kind === 'near' ? shown.why : undefined;
+    const seen = shown.kind === 'exact' ? '' : shown.seen;
+    list.check('cosmetics.client-time', shown.kind === 'exact', `[${hhmm}] bob a dit : …`, seen, why);
+    if (shown.kind === 'missing') return list.notJudged('cosmetics.client-plain', 'no message was shown');
+    const output = this.proc.stdout;
+    list.check(
+      'cosmetics.client-plain',
+      !output.includes('\x1b'),
+      'no escape code',
+      output,
+      'NO_COLOR is set and the output is a pipe',
     );
   }
-  const why = shown.kind === 'near' ? shown.why : undefined;
-  const seen = shown.kind === 'exact' ? '' : shown.seen;
-  list.check('cosmetics.client-time', shown.kind === 'exact', `[${hhmm}] bob a dit : …`, seen, why);
-  if (shown.kind === 'missing') return list.notJudged('cosmetics.client-plain', 'no message was shown');
-  const output = scenario.proc.stdout;
-  list.check(
-    'cosmetics.client-plain',
-    !output.includes('\x1b'),
-    'no escape code',
-    output,
-    'NO_COLOR is set and the output is a pipe',
-  );
 }

@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context } from './context.ts';
-import { chatClientSuite, checkClient, type ClientScenario } from './client.ts';
+import { chatClientSuite, checkClient, ClientScenario } from './client.ts';
 import { lab, robustness, type Suite } from './define.ts';
 import { pieces } from './match.ts';
-import { chatServerSuite, checkServer, Scenario } from './server.ts';
+import { chatServerSuite, Scenario, startServer } from './server.ts';
 import { startTarget } from './target.ts';
 import type { Peer } from './tcp.ts';
 
@@ -68,7 +68,12 @@ export const idsServerSuite: Suite = {
   },
   checks: [...chatServerSuite.checks, ...SERVER_CHECKS],
   run: async (ctx) => {
-    if (await checkServer(ctx)) await checkIds(ctx);
+    const proc = await startServer(ctx);
+    if (!proc) return;
+    const scenario = new IdsScenario(ctx, proc);
+    if (ctx.wants(...chatServerSuite.checks.map((check) => check.id).filter((id) => id !== 'server.listens')))
+      await scenario.pseudos();
+    if (ctx.wants(...SERVER_CHECKS.map((check) => check.id))) await scenario.ids();
   },
 };
 
@@ -82,10 +87,13 @@ export const idsClientSuite: Suite = {
   run: async (ctx) => {
     const dir = mkdtempSync(join(tmpdir(), 'tp6-check-id-'));
     ctx.cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const file = join(dir, 'id');
-    await checkClient(ctx, (scenario) => checkKeepsId(ctx, scenario, file), { CHAT_ID_FILE: file });
+    ID_FILES.set(ctx, join(dir, 'id'));
+    await checkClient(ctx, IdsClientScenario, { CHAT_ID_FILE: join(dir, 'id') });
   },
 };
+
+/** The ID file given to the client under test (CHAT_ID_FILE), per run of the checker. */
+const ID_FILES = new WeakMap<Context, string>();
 
 /** The ID in an "ID|<id>" line received after `from`, waited for. */
 async function idOf(peer: Peer | undefined, waitMs: number, from = 0): Promise<string | undefined> {
@@ -105,126 +113,122 @@ function differences(a: string, b: string): number {
   return count;
 }
 
-async function checkIds(ctx: Context): Promise<void> {
-  const { list } = ctx;
-  const ids = SERVER_CHECKS.map((check) => check.id);
-  if (!ctx.wants(...ids)) return;
-  const wait = ctx.options.waitMs;
-  const s = new Scenario(ctx, ctx.program!);
-  const gina = await s.join('gina');
-  const erin = await s.join('erin', [gina.peer]);
-  const g = gina.peer;
-  const e = erin.peer;
-  if (!g || !e) return list.failRest(ids, s.lastError, 'two connections', '');
-  const erinId = await idOf(e, wait);
-  if (!erinId) return list.failRest(ids, 'erin never received her ID', 'a line "ID|<id>"', e.text);
-  const frank = await s.join('frank', [g, e]);
-  const f = frank.peer;
-  const frankId = await idOf(f, wait);
-  if (!f || !frankId) return list.failRest(ids, 'frank never received his ID', 'a line "ID|<id>"', f?.text);
-  const apart = differences(erinId, frankId);
-  list.check(
-    'ids.unguessable',
-    erinId.length >= 16 && frankId.length >= 16 && apart >= 16,
-    'two random IDs of 16 characters or more (crypto.randomUUID)',
-    `${erinId} and ${frankId}`,
-    `${apart} characters differ`,
-  );
-
-  // erin leaves; frank speaks while she is away
-  const markG = g.mark();
-  e.end();
-  await s.expect(g, 'Annonce : erin a quitté la chatroom', markG);
-  f.send('pendant ton absence');
-  const relayed = await s.expect(g, 'frank a dit : pendant ton absence', markG);
-
-  // erin comes back with her ID
-  const back = await s.connect();
-  const [markG2, markF2] = [g.mark(), f.mark()];
-  back?.send(`Hello|erin|${erinId}`);
-  const [welcome, toG, toF] = await Promise.all([
-    s.expect(back, 'Welcome back erin !'),
-    s.expect(g, 'erin est de retour !', markG2),
-    s.expect(f, 'erin est de retour !', markF2),
-  ]);
-  list.observe('ids.welcome-back', 'Welcome back erin !', welcome);
-  // a barrier: once erin got frank's next message, whatever the server sent her before it is in
-  f.send('te revoilà');
-  const barrier = await s.expect(back, 'frank a dit : te revoilà');
-  if (toG.kind !== 'exact' || toF.kind !== 'exact')
-    list.observe('ids.back-others', 'erin est de retour !', toG.kind !== 'exact' ? toG : toF);
-  else if (barrier.kind !== 'exact')
-    list.notJudged('ids.back-others', 'erin never received a relay after her return');
-  else {
-    const toErin = back!.text.includes('est de retour');
-    const joinedAgain = /Annonce : erin a rejoint/.test(g.since(markG2).text + back!.text);
+class IdsScenario extends Scenario {
+  /** gina watches; erin leaves and comes back with her ID; frank's ID is borrowed; made-up IDs are tried. */
+  async ids(): Promise<void> {
+    const { list } = this.ctx;
+    const ids = SERVER_CHECKS.map((check) => check.id);
+    const wait = this.wait;
+    const gina = await this.join('gina');
+    const erin = await this.join('erin', [gina.peer]);
+    const g = gina.peer;
+    const e = erin.peer;
+    if (!g || !e) return list.failRest(ids, this.lastError, 'two connections', '');
+    const erinId = await idOf(e, wait);
+    if (!erinId) return list.failRest(ids, 'erin never received her ID', 'a line "ID|<id>"', e.text);
+    const frank = await this.join('frank', [g, e]);
+    const f = frank.peer;
+    const frankId = await idOf(f, wait);
+    if (!f || !frankId) return list.failRest(ids, 'frank never received his ID', 'a line "ID|<id>"', f?.text);
+    const apart = differences(erinId, frankId);
     list.check(
-      'ids.back-others',
-      !toErin && !joinedAgain,
-      '"erin est de retour !" to the others only, and no new join announcement',
-      `to erin: ${back!.text} | to gina: ${g.since(markG2).text}`,
+      'ids.unguessable',
+      erinId.length >= 16 && frankId.length >= 16 && apart >= 16,
+      'two random IDs of 16 characters or more (crypto.randomUUID)',
+      `${erinId} and ${frankId}`,
+      `${apart} characters differ`,
     );
-  }
-  if (relayed.kind !== 'exact' || barrier.kind !== 'exact')
-    list.notJudged('ids.away-nothing', 'no relay was seen, so its absence proves nothing');
-  else {
-    const received = back!.text.includes('pendant ton absence');
-    list.check('ids.away-nothing', !received, 'nothing said while erin was away', back!.text);
-  }
 
-  await unknownIds(ctx, s, wait);
-  await takeover(ctx, s, g, f, frankId, wait);
-}
+    // erin leaves; frank speaks while she is away
+    const markG = g.mark();
+    e.end();
+    await this.expect(g, 'Annonce : erin a quitté la chatroom', markG);
+    f.send('pendant ton absence');
+    const relayed = await this.expect(g, 'frank a dit : pendant ton absence', markG);
 
-/** A well-formed ID nobody has, and a malformed one: each is a first connection. */
-async function unknownIds(ctx: Context, s: Scenario, wait: number): Promise<void> {
-  const id = 'ids.unknown-is-new';
-  for (const [pseudo, claimed] of [
-    ['hugo', randomUUID()],
-    ['ines', 'pas-un-id'],
-  ] as const) {
-    const peer = await s.connect();
-    peer?.send(`Hello|${pseudo}|${claimed}`);
-    const joined = await s.expect(peer, `Annonce : ${pseudo} a rejoint la chatroom`);
-    const given = await idOf(peer, joined.kind === 'exact' ? wait : 0);
-    if (joined.kind !== 'exact' || !given || given === claimed) {
-      const seen = peer?.text ?? s.lastError;
-      return ctx.list.fail(
-        id,
-        `Annonce : ${pseudo} a rejoint la chatroom, and a new ID`,
-        seen,
-        `ID ${claimed}`,
+    // erin comes back with her ID
+    const back = await this.connect();
+    const [markG2, markF2] = [g.mark(), f.mark()];
+    back?.send(`Hello|erin|${erinId}`);
+    const [welcome, toG, toF] = await Promise.all([
+      this.expect(back, 'Welcome back erin !'),
+      this.expect(g, 'erin est de retour !', markG2),
+      this.expect(f, 'erin est de retour !', markF2),
+    ]);
+    list.observe('ids.welcome-back', 'Welcome back erin !', welcome);
+    // a barrier: once erin got frank's next message, whatever the server sent her before it is in
+    f.send('te revoilà');
+    const barrier = await this.expect(back, 'frank a dit : te revoilà');
+    if (toG.kind !== 'exact' || toF.kind !== 'exact')
+      list.observe('ids.back-others', 'erin est de retour !', toG.kind !== 'exact' ? toG : toF);
+    else if (barrier.kind !== 'exact')
+      list.notJudged('ids.back-others', 'erin never received a relay after her return');
+    else {
+      const toErin = back!.text.includes('est de retour');
+      const joinedAgain = /Annonce : erin a rejoint/.test(g.since(markG2).text + back!.text);
+      list.check(
+        'ids.back-others',
+        !toErin && !joinedAgain,
+        '"erin est de retour !" to the others only, and no new join announcement',
+        `to erin: ${back!.text} | to gina: ${g.since(markG2).text}`,
       );
     }
-  }
-  ctx.list.pass(id);
-}
+    if (relayed.kind !== 'exact' || barrier.kind !== 'exact')
+      list.notJudged('ids.away-nothing', 'no relay was seen, so its absence proves nothing');
+    else {
+      const received = back!.text.includes('pendant ton absence');
+      list.check('ids.away-nothing', !received, 'nothing said while erin was away', back!.text);
+    }
 
-/** mallory says she is frank (his ID, while he is connected): she is a new user, and frank is undisturbed. */
-async function takeover(
-  ctx: Context,
-  s: Scenario,
-  g: Peer,
-  f: Peer,
-  frankId: string,
-  wait: number,
-): Promise<void> {
-  const id = 'ids.no-takeover';
-  const m = await s.connect();
-  m?.send(`Hello|mallory|${frankId}`);
-  const joined = await s.expect(m, 'Annonce : mallory a rejoint la chatroom');
-  const given = await idOf(m, joined.kind === 'exact' ? wait : 0);
-  const markF = f.mark();
-  g.send('frank, tu es toujours là ?');
-  const stillFrank = await s.expect(f, 'gina a dit : frank, tu es toujours là ?', markF);
-  const ok =
-    joined.kind === 'exact' && given !== undefined && given !== frankId && stillFrank.kind === 'exact';
-  ctx.list.check(
-    id,
-    ok && !f.closed,
-    'mallory joins as a new user with a new ID; frank still receives',
-    `to mallory: ${m?.text ?? s.lastError} | to frank: ${f.since(markF).text}`,
-  );
+    await this.unknownIds();
+    await this.takeover(g, f, frankId);
+  }
+
+  /** A well-formed ID nobody has, and a malformed one: each is a first connection. */
+  private async unknownIds(): Promise<void> {
+    const { ctx, wait } = this;
+    const id = 'ids.unknown-is-new';
+    for (const [pseudo, claimed] of [
+      ['hugo', randomUUID()],
+      ['ines', 'pas-un-id'],
+    ] as const) {
+      const peer = await this.connect();
+      peer?.send(`Hello|${pseudo}|${claimed}`);
+      const joined = await this.expect(peer, `Annonce : ${pseudo} a rejoint la chatroom`);
+      const given = await idOf(peer, joined.kind === 'exact' ? wait : 0);
+      if (joined.kind !== 'exact' || !given || given === claimed) {
+        const seen = peer?.text ?? this.lastError;
+        return ctx.list.fail(
+          id,
+          `Annonce : ${pseudo} a rejoint la chatroom, and a new ID`,
+          seen,
+          `ID ${claimed}`,
+        );
+      }
+    }
+    ctx.list.pass(id);
+  }
+
+  /** mallory says she is frank (his ID, while he is connected): she is a new user, and frank is undisturbed. */
+  private async takeover(g: Peer, f: Peer, frankId: string): Promise<void> {
+    const { ctx, wait } = this;
+    const id = 'ids.no-takeover';
+    const m = await this.connect();
+    m?.send(`Hello|mallory|${frankId}`);
+    const joined = await this.expect(m, 'Annonce : mallory a rejoint la chatroom');
+    const given = await idOf(m, joined.kind === 'exact' ? wait : 0);
+    const markF = f.mark();
+    g.send('frank, tu es toujours là ?');
+    const stillFrank = await this.expect(f, 'gina a dit : frank, tu es toujours là ?', markF);
+    const ok =
+      joined.kind === 'exact' && given !== undefined && given !== frankId && stillFrank.kind === 'exact';
+    ctx.list.check(
+      id,
+      ok && !f.closed,
+      'mallory joins as a new user with a new ID; frank still receives',
+      `to mallory: ${m?.text ?? this.lastError} | to frank: ${f.since(markF).text}`,
+    );
+  }
 }
 
 /** Polls the file (a client writes it whenever it likes) until it holds `text`, or after `waitMs`. */
@@ -242,42 +246,51 @@ async function fileHolds(file: string, text: string, waitMs: number): Promise<bo
 }
 
 /** The client keeps the ID it is given; run again with an ID in its file, it sends it in its Hello. */
-async function checkKeepsId(ctx: Context, scenario: ClientScenario, file: string): Promise<void> {
-  const { list } = ctx;
-  const { waitMs, startupMs, command, cwd, host } = ctx.options;
-  if (ctx.wants('ids.client-keeps')) {
-    const given = randomUUID();
-    scenario.peer.send(`ID|${given}\n`);
-    const kept = await fileHolds(file, given, waitMs);
-    let seen = '';
-    try {
-      seen = readFileSync(file, 'utf8');
-    } catch (error) {
-      seen = (error as NodeJS.ErrnoException).code ?? '';
-    }
-    list.check('ids.client-keeps', kept, given, seen, kept ? undefined : `in ${file}`);
+class IdsClientScenario extends ClientScenario {
+  override async pseudo(): Promise<void> {
+    await super.pseudo();
+    await this.keepsId();
   }
-  if (!ctx.wants('ids.client-sends-id')) return;
-  const known = randomUUID();
-  writeFileSync(file, `${known}\n`);
-  const listener = ctx.listeners[0]!;
-  const proc = startTarget({
-    command,
-    cwd,
-    env: { CHAT_ID_FILE: file, HOST: host, PORT: String(listener.port) },
-  });
-  ctx.procs.push(proc);
-  const connection = listener.accept(startupMs, proc.exited);
-  await Promise.race([
-    connection,
-    proc.waitFor(/\S/, { timeoutMs: 1_500, stream: 'output' }).catch(() => undefined),
-  ]);
-  proc.write('alice\n');
-  const peer = await connection;
-  if (!peer)
-    return list.fail('ids.client-sends-id', 'a second connection', proc.output, 'it never connected');
-  ctx.track(peer);
-  await peer.until(() => peer.text.includes(known) || peer.closed, waitMs);
-  list.compare('ids.client-sends-id', `Hello|alice|${known}`, peer.text, { allowTrailingNewline: true });
-  await proc.stop();
+
+  private async keepsId(): Promise<void> {
+    const { ctx } = this;
+    const { list } = ctx;
+    const file = ID_FILES.get(ctx)!;
+    const { waitMs, startupMs, command, cwd, host } = ctx.options;
+    if (ctx.wants('ids.client-keeps')) {
+      const given = randomUUID();
+      this.peer.send(`ID|${given}\n`);
+      const kept = await fileHolds(file, given, waitMs);
+      let seen = '';
+      try {
+        seen = readFileSync(file, 'utf8');
+      } catch (error) {
+        seen = (error as NodeJS.ErrnoException).code ?? '';
+      }
+      list.check('ids.client-keeps', kept, given, seen, kept ? undefined : `in ${file}`);
+    }
+    if (!ctx.wants('ids.client-sends-id')) return;
+    const known = randomUUID();
+    writeFileSync(file, `${known}\n`);
+    const listener = ctx.listeners[0]!;
+    const proc = startTarget({
+      command,
+      cwd,
+      env: { CHAT_ID_FILE: file, HOST: host, PORT: String(listener.port) },
+    });
+    ctx.procs.push(proc);
+    const connection = listener.accept(startupMs, proc.exited);
+    await Promise.race([
+      connection,
+      proc.waitFor(/\S/, { timeoutMs: 1_500, stream: 'output' }).catch(() => undefined),
+    ]);
+    proc.write('alice\n');
+    const peer = await connection;
+    if (!peer)
+      return list.fail('ids.client-sends-id', 'a second connection', proc.output, 'it never connected');
+    ctx.track(peer);
+    await peer.until(() => peer.text.includes(known) || peer.closed, waitMs);
+    list.compare('ids.client-sends-id', `Hello|alice|${known}`, peer.text, { allowTrailingNewline: true });
+    await proc.stop();
+  }
 }

@@ -3,12 +3,14 @@
 // knows a step.
 import { UsageError } from '../cli.ts';
 import { chatClientSuite } from './client.ts';
+import { cosmeticsClientSuite, cosmeticsServerSuite } from './cosmetics.ts';
 import { robustness, type CheckDef, type Suite } from './define.ts';
+import { historyClientSuite, historyServerSuite } from './history.ts';
+import { idsClientSuite, idsServerSuite } from './ids.ts';
+import { roomsClientSuite, roomsServerSuite } from './rooms.ts';
 import { chatServerSuite } from './server.ts';
 import { sleepSuite } from './sleep.ts';
 import { webSuite } from './web.ts';
-import { cosmeticsClientSuite, cosmeticsServerSuite } from './cosmetics.ts';
-import { idsClientSuite, idsServerSuite } from './ids.ts';
 
 export const SUITES: readonly Suite[] = [
   sleepSuite,
@@ -19,6 +21,10 @@ export const SUITES: readonly Suite[] = [
   cosmeticsClientSuite,
   idsServerSuite,
   idsClientSuite,
+  historyServerSuite,
+  historyClientSuite,
+  roomsServerSuite,
+  roomsClientSuite,
 ];
 
 /** Judged on every run, whatever the suite, after the checker stopped the program. */

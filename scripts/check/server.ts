@@ -96,54 +96,64 @@ export const chatServerSuite: Suite = {
       'les clients restants discutent comme avant',
     ),
   ],
-  run: async (ctx) => {
-    await checkServer(ctx);
-  },
+  run: checkServer,
 };
 
-const joined = (pseudo: string): string => `Annonce : ${pseudo} a rejoint la chatroom`;
-const left = (pseudo: string): string => `Annonce : ${pseudo} a quitté la chatroom`;
-const said = (who: string, message: string): string => `${who} a dit : ${message}`;
+export const joined = (pseudo: string): string => `Annonce : ${pseudo} a rejoint la chatroom`;
+export const left = (pseudo: string): string => `Annonce : ${pseudo} a quitté la chatroom`;
+export const said = (who: string, message: string): string => `${who} a dit : ${message}`;
 
-/** Starts the server and runs the scenario its declared checks need; false if it never listened. */
-export async function checkServer(ctx: Context): Promise<boolean> {
+/**
+ * Starts the server under test with HOST/PORT (and `env`) and waits until it listens; records
+ * `server.listens` (unless `again`: a restart) and returns the program, or undefined when it never listened
+ * (then every check has failed).
+ */
+export async function startServer(
+  ctx: Context,
+  { env = {}, again = false }: { env?: Record<string, string>; again?: boolean } = {},
+): Promise<Proc | undefined> {
   const { host, port, command, cwd, startupMs } = ctx.options;
-  const proc = startTarget({ command, cwd, env: { HOST: host, PORT: String(port) } });
+  const proc = startTarget({ command, cwd, env: { ...env, HOST: host, PORT: String(port) } });
   ctx.procs.push(proc);
   ctx.program = proc;
   const probe = await waitListening(proc, host, port, startupMs);
   assertStarted(proc, command);
   if (typeof probe === 'string') {
-    ctx.list.fail('server.listens', `a server on ${host}:${port}`, proc.output, probe);
-    ctx.list.failRest(ctx.target.checks, 'not run: the server never listened');
-    return false;
+    if (!again) ctx.list.fail('server.listens', `a server on ${host}:${port}`, proc.output, probe);
+    ctx.list.failRest(ctx.target.checks, `not run: the server never listened${again ? ' again' : ''}`);
+    return undefined;
   }
   ctx.track(probe); // kept open and silent until the end
-  ctx.list.pass('server.listens');
+  if (!again) ctx.list.pass('server.listens');
+  return proc;
+}
+
+async function checkServer(ctx: Context): Promise<void> {
+  const proc = await startServer(ctx);
+  if (!proc) return;
   const scenario = new Scenario(ctx, proc);
   if (ctx.wants('server.hello', 'server.several', 'server.keeps-open', 'server.received-log'))
     await scenario.hello();
   if (ctx.wants('server.relay', 'server.relay-all')) await scenario.relayByAddress();
   if (ctx.wants('server.join-self', 'server.join-all', 'server.relay-pseudo', 'server.bad-hello'))
     await scenario.pseudos();
-  return true;
 }
 
-/** The checker's clients: a bonus suite (scripts/check/cosmetics.ts, ids.ts) plays its own scenario with them. */
+/** The chat-server scenario; a bonus suite extends it (another way to join, more checks after these). */
 export class Scenario {
-  private readonly wait: number;
+  protected readonly wait: number;
   /** Why the last connection failed. */
-  lastError = '';
+  protected lastError = '';
 
   constructor(
-    private readonly ctx: Context,
-    private readonly proc: Proc,
+    protected readonly ctx: Context,
+    protected readonly proc: Proc,
   ) {
     this.wait = ctx.options.waitMs;
   }
 
   /** A new client; undefined (and the reason in `lastError`) when the server refuses it. */
-  async connect(): Promise<Peer | undefined> {
+  protected async connect(): Promise<Peer | undefined> {
     try {
       return this.ctx.track(await Peer.connect(this.ctx.options.host, this.ctx.options.port, this.wait));
     } catch (error) {
@@ -152,7 +162,7 @@ export class Scenario {
     }
   }
 
-  expect(peer: Peer | undefined, message: string, from = 0): Promise<Observation> {
+  protected expect(peer: Peer | undefined, message: string, from = 0): Promise<Observation> {
     this.ctx.known.push(message);
     if (!peer) return Promise.resolve({ kind: 'missing', seen: '' });
     return peer.expect(message, this.wait, { from, known: this.ctx.known });
@@ -269,8 +279,13 @@ export class Scenario {
     );
   }
 
-  /** A client that says Hello|pseudo and waits for its announcement. */
-  async join(
+  /** What a client sends to join (II.5: `Hello|<PSEUDO>`, then it waits for the answer). */
+  protected introduce(peer: Peer, pseudo: string): Promise<void> | void {
+    peer.send(`Hello|${pseudo}`);
+  }
+
+  /** A client that joins (see `introduce`) and waits for its announcement. */
+  protected async join(
     pseudo: string,
     others: (Peer | undefined)[] = [],
   ): Promise<{ peer: Peer | undefined; self: Observation; toOthers: Observation[] }> {
@@ -280,7 +295,7 @@ export class Scenario {
       const missing: Observation = { kind: 'missing', seen: '' };
       return { peer, self: missing, toOthers: others.map(() => missing) };
     }
-    peer.send(`Hello|${pseudo}`);
+    await this.introduce(peer, pseudo);
     const [self, ...toOthers] = await Promise.all([
       this.expect(peer, joined(pseudo)),
       ...others.map((other, i) => this.expect(other, joined(pseudo), marks[i])),
@@ -316,7 +331,7 @@ export class Scenario {
     }
   }
 
-  /** Not run for a bonus whose relays take another form (steps 07 and on declare their own checks). */
+  /** Not run for a bonus whose relays take another form (step 07 declares its own checks instead). */
   private async relayByPseudo(a: Peer, b: Peer): Promise<void> {
     const { list } = this.ctx;
     const markA = a.mark();

@@ -23,8 +23,8 @@ import { createTranscript } from '../transcript.ts';
  */
 export type ChatAction =
   | { note: string } //                      a line of commentary
-  | { start: string; file?: string; env?: Record<string, string> } // start the server (then read its
-  //                                         port) or a client; "{tmp}" in env: a folder removed at the end
+  | { start: string; file?: string; env?: Record<string, string> } // start the server (then read its port)
+  //                                         or a client, `env` added to its own (`{tmp}`: a folder removed at the end)
   | { type: string; by: string } //          a line typed by a client (its stdin)
   | { expect: string; in: string } //        wait until that process prints this text
   | { quit: string } //                      a client's input ends (Ctrl+D); wait until it exits
