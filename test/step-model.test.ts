@@ -52,7 +52,7 @@ beforeAll(() => {
   writeFileSync(join(dir, 'lesson.fr.md'), "## Ce que cette étape ajoute\n\nRien : c'est une copie.\n");
 });
 
-describe.concurrent('a new step, one folder and nothing else', () => {
+describe.concurrent('a new step, one folder and nothing else', { timeout: 90_000 }, () => {
   it('the runner lists it, plays its demo and runs its roles', async () => {
     const list = startTs(script('step.ts'), [], { cwd: copy });
     expect((await list.waitExit()).code).toBe(0);
