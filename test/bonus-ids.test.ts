@@ -187,20 +187,21 @@ describe('08 · the checker', () => {
     ],
     [
       'a server that says "Bon retour"',
-      () => mutant(SERVER, [['`Welcome back ${pseudo} !`', '`Bon retour ${pseudo} !`']]),
+      () => mutant(SERVER, ['`Welcome back ${pseudo} !`', '`Bon retour ${pseudo} !`']),
       'server',
       ['ids.welcome-back:fail'],
     ],
     [
       'a server that announces a return as "Annonce : <PSEUDO> est revenu"',
-      () => mutant(SERVER, [['`${pseudo} est de retour !`', '`Annonce : ${pseudo} est revenu`']]),
+      () => mutant(SERVER, ['`${pseudo} est de retour !`', '`Annonce : ${pseudo} est revenu`']),
       'server',
       ['ids.back-others:fail'],
     ],
     [
       'a server that gives who returns the last message said',
       () =>
-        mutant(SERVER, [
+        mutant(
+          SERVER,
           ['const USERS =', "let LAST = '';\nconst USERS ="],
           [
             'send(socket, `Welcome back ${pseudo} !`);',
@@ -210,7 +211,7 @@ describe('08 · the checker', () => {
             'broadcast(`${pseudo} a dit : ${message}`, address);',
             'LAST = `${pseudo} a dit : ${message}`;\nbroadcast(LAST, address);',
           ],
-        ]),
+        ),
       'server',
       ['ids.away-nothing:fail'],
     ],
@@ -218,35 +219,33 @@ describe('08 · the checker', () => {
       'a server that refuses an unknown ID',
       () =>
         mutant(SERVER, [
-          [
-            'const known = USERS.get(claimedId);',
-            "const known = USERS.get(claimedId);\nif (claimedId !== '' && !known) return void refuse(socket, address, 'Erreur : ID inconnu');",
-          ],
+          'const known = USERS.get(claimedId);',
+          "const known = USERS.get(claimedId);\nif (claimedId !== '' && !known) return void refuse(socket, address, 'Erreur : ID inconnu');",
         ]),
       'server',
       ['ids.unknown-is-new:fail'],
     ],
     [
       'a server that trusts the ID of someone connected',
-      () => mutant(SERVER, [['known !== undefined && !known.connected', 'known !== undefined']]),
+      () => mutant(SERVER, ['known !== undefined && !known.connected', 'known !== undefined']),
       'server',
       ['ids.no-takeover:fail'],
     ],
     [
       'a server that numbers its users',
-      () => mutant(SERVER, [['randomUUID()', '`user-${USERS.size}`']]),
+      () => mutant(SERVER, ['randomUUID()', '`user-${USERS.size}`']),
       'server',
       ['ids.unguessable:fail'],
     ],
     [
       'a client that shows its ID instead of keeping it',
-      () => mutant(CLIENT, [['saveId(rl, id);', 'show(rl, id);']]),
+      () => mutant(CLIENT, ['saveId(rl, id);', 'show(rl, id);']),
       'client',
       ['ids.client-keeps:fail'],
     ],
     [
       'a client that never sends its ID',
-      () => mutant(CLIENT, [['`Hello|${pseudo}|${id}`', '`Hello|${pseudo}`']]),
+      () => mutant(CLIENT, ['`Hello|${pseudo}|${id}`', '`Hello|${pseudo}`']),
       'client',
       ['ids.client-sends-id:fail'],
     ],

@@ -7,7 +7,7 @@ import { filePath } from '../scripts/steps.ts';
 import { tempDir } from './helpers.ts';
 
 /** The command that runs `file` (e.g. `chat_server_iii_1.ts`) with each `[from, to]` applied. */
-export function mutant(file: string, replacements: [string, string][]): string[] {
+export function mutant(file: string, ...replacements: [string, string][]): string[] {
   let source = readFileSync(filePath(file), 'utf8');
   for (const [from, to] of replacements) {
     const count = source.split(from).length - 1;
@@ -15,7 +15,11 @@ export function mutant(file: string, replacements: [string, string][]): string[]
     source = source.replace(from, () => to);
   }
   const { outputText } = ts.transpileModule(source, {
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    compilerOptions: {
+      module: ts.ModuleKind.ESNext,
+      target: ts.ScriptTarget.ES2022,
+      verbatimModuleSyntax: true,
+    },
     fileName: file,
   });
   const path = join(tempDir('tp6-mutant-'), file.replace(/\.ts$/, '.mjs'));
