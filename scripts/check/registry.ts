@@ -3,8 +3,10 @@
 // knows a step.
 import { UsageError } from '../cli.ts';
 import { chatClientSuite } from './client.ts';
+import { cosmeticsClientSuite, cosmeticsServerSuite } from './cosmetics.ts';
 import { robustness, type CheckDef, type Suite } from './define.ts';
 import { historyClientSuite, historyServerSuite } from './history.ts';
+import { idsClientSuite, idsServerSuite } from './ids.ts';
 import { roomsClientSuite, roomsServerSuite } from './rooms.ts';
 import { chatServerSuite } from './server.ts';
 import { sleepSuite } from './sleep.ts';
@@ -15,6 +17,10 @@ export const SUITES: readonly Suite[] = [
   webSuite,
   chatServerSuite,
   chatClientSuite,
+  cosmeticsServerSuite,
+  cosmeticsClientSuite,
+  idsServerSuite,
+  idsClientSuite,
   historyServerSuite,
   historyClientSuite,
   roomsServerSuite,
