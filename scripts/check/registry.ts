@@ -3,12 +3,29 @@
 // knows a step.
 import { UsageError } from '../cli.ts';
 import { chatClientSuite } from './client.ts';
+import { cosmeticsClientSuite, cosmeticsServerSuite } from './cosmetics.ts';
 import { robustness, type CheckDef, type Suite } from './define.ts';
+import { historyClientSuite, historyServerSuite } from './history.ts';
+import { idsClientSuite, idsServerSuite } from './ids.ts';
+import { roomsClientSuite, roomsServerSuite } from './rooms.ts';
 import { chatServerSuite } from './server.ts';
 import { sleepSuite } from './sleep.ts';
 import { webSuite } from './web.ts';
 
-export const SUITES: readonly Suite[] = [sleepSuite, webSuite, chatServerSuite, chatClientSuite];
+export const SUITES: readonly Suite[] = [
+  sleepSuite,
+  webSuite,
+  chatServerSuite,
+  chatClientSuite,
+  cosmeticsServerSuite,
+  cosmeticsClientSuite,
+  idsServerSuite,
+  idsClientSuite,
+  historyServerSuite,
+  historyClientSuite,
+  roomsServerSuite,
+  roomsClientSuite,
+];
 
 /** Judged on every run, whatever the suite, after the checker stopped the program. */
 export const STOPS_EVERYTHING = robustness(
