@@ -77,7 +77,10 @@ function pythonWebMissing(): string | undefined {
     execFileSync(WEB_PYTHON, ['-c', 'import requests, aiohttp, aiofiles'], { stdio: 'ignore' });
     return undefined;
   } catch {
-    return `the lab's Python web scripts skipped: ${WEB_PYTHON} lacks requests/aiohttp/aiofiles (sudo apt-get install python3-requests python3-aiohttp python3-aiofiles)`;
+    return (
+      `the lab's Python web scripts skipped: ${WEB_PYTHON} lacks requests/aiohttp/aiofiles ` +
+      '(sudo apt-get install python3-requests python3-aiohttp python3-aiofiles)'
+    );
   }
 }
 
@@ -125,7 +128,9 @@ async function benchWeb(counts: number[], runs: number): Promise<WebFigures[]> {
       const how =
         count > DEFAULT_SITES.length ? 'the ten sites repeated under distinct paths' : 'the first sites';
       console.log(
-        `\nweb: ${count} URLs on the fake web (${how}), ${runs > 1 ? `median of ${runs} runs` : 'one run'}, each script's own figure`,
+        `\nweb: ${count} URLs on the fake web (${how}), ` +
+          `${runs > 1 ? `median of ${runs} runs` : 'one run'}, ` +
+          "each script's own figure",
       );
       table(
         ['', 'ours', 'Python', 'ours/Python', 'floor'],
@@ -263,7 +268,8 @@ function descriptorsShortfall(clients: number): string | undefined {
   const needed = 2 * clients + 200; // the clients here, the server's ends (when it inherits our limit)
   const limit = openFileLimit();
   return limit < needed
-    ? `${clients} clients skipped: they need about ${needed} open files, the limit is ${limit} (ulimit -n ${needed} first)`
+    ? `${clients} clients skipped: they need about ${needed} open files, the limit is ${limit} ` +
+        `(ulimit -n ${needed} first)`
     : undefined;
 }
 
@@ -274,7 +280,8 @@ async function benchChat(
   cwd: string,
 ): Promise<ChatPair[]> {
   const pairs: ChatPair[] = [];
-  const what = `${load.senders} senders × ${load.messages} messages at once, ${load.threads} load thread${load.threads > 1 ? 's' : ''}`;
+  const threads = `${load.threads} load thread${load.threads > 1 ? 's' : ''}`;
+  const what = `${load.senders} senders × ${load.messages} messages at once, ${threads}`;
   const runs: RunFigures[] = [];
   for (const clients of sizes) {
     const shortfall = descriptorsShortfall(clients);
@@ -307,7 +314,8 @@ async function benchChat(
     };
     const [o, p] = [slope('ours'), slope('python')];
     console.log(
-      `\nmemory per client between ${a.clients} and ${b.clients} joined: ours ${o?.toFixed(1)} KiB, Python ${p?.toFixed(1)} KiB (${ratio(o, p)})`,
+      `\nmemory per client between ${a.clients} and ${b.clients} joined: ` +
+        `ours ${o?.toFixed(1)} KiB, Python ${p?.toFixed(1)} KiB (${ratio(o, p)})`,
     );
   }
   if (command && runs.length > 0) {

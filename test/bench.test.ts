@@ -119,7 +119,7 @@ describe('/proc', () => {
     expect(parseRss('Name:\tnode\nVmRSS:\t   45000 kB\n')).toBe(45000 * 1024);
     expect(parseRss('Name:\tzombie\n')).toBe(0);
     const limits =
-      'Limit   Soft Limit   Hard Limit   Units\nMax open files            1024                 524288               files\n';
+      'Limit   Soft Limit   Hard Limit   Units\nMax open files      1024      524288     files\n';
     expect(parseOpenFileLimit(limits)).toBe(1024);
     expect(parseOpenFileLimit('Max open files   unlimited   unlimited   files\n')).toBe(Infinity);
   });

@@ -13,7 +13,7 @@ export function messageLine(sender: number, seq: number, sentMs: number): string
   return `[m:${sender}:${seq}:${sentMs.toFixed(3)}]\n`;
 }
 
-/** The announcement a client waits for after its Hello (the lab's text; Python sends it without a newline). */
+/** The announcement a client waits for after its Hello (the lab's text; Python ends it with no newline). */
 export const joinedText = (pseudo: string): string => `Annonce : ${pseudo} a rejoint la chatroom`;
 
 export interface Tally {

@@ -23,7 +23,11 @@ const WORDS = {
   en: {
     none: 'No figures saved yet: `npm run bench -- --save` measures them.',
     measured: (b: BenchFile) =>
-      `Measured on ${b.date} by \`npm run bench -- --save\` on ${b.machine.cores} cores (${b.machine.model}), load average ${b.machine.load} at the start; Node ${b.machine.node}, ${b.machine.python}. Chat: every client joins, then ${b.load.senders} of them send ${b.load.messages} messages each, all at once; our server runs as the tests run it (plain \`node\`, the step file type-stripped).`,
+      `Measured on ${b.date} by \`npm run bench -- --save\` on ${b.machine.cores} cores ` +
+      `(${b.machine.model}), load average ${b.machine.load} at the start; Node ` +
+      `${b.machine.node}, ${b.machine.python}. Chat: every client joins, then ${b.load.senders} ` +
+      `of them send ${b.load.messages} messages each, all at once; our server runs as the tests ` +
+      `run it (plain \`node\`, the step file type-stripped).`,
     clients: 'clients',
     ours: 'ours',
     ratio: 'ours/Python',
@@ -46,12 +50,20 @@ const WORDS = {
     clientsAxis: 'clients',
     urlsAxis: 'URLs',
     holds: (kib: string, pyKib: string, ours: string, py: string, fds: string) =>
-      `Measured: one joined client costs our server about ${kib} KiB of memory (the lab's Python: ${pyKib} KiB) and ${fds} open descriptor. With 1 GiB for the server, memory alone would allow about ${ours} clients (Python: ${py}); the open-file limit usually comes first (\`ulimit -n\`, often 1,024 by default).`,
+      `Measured: one joined client costs our server about ${kib} KiB of memory (the lab's ` +
+      `Python: ${pyKib} KiB) and ${fds} open descriptor. With 1 GiB for the server, memory alone ` +
+      `would allow about ${ours} clients (Python: ${py}); the open-file limit usually comes ` +
+      `first (\`ulimit -n\`, often 1,024 by default).`,
   },
   fr: {
     none: 'Pas encore de mesures enregistrées : `npm run bench -- --save` les prend.',
     measured: (b: BenchFile) =>
-      `Mesuré le ${b.date} par \`npm run bench -- --save\` sur ${b.machine.cores} cœurs (${b.machine.model}), charge moyenne ${b.machine.load} au départ ; Node ${b.machine.node}, ${b.machine.python}. Chat : tous les clients rejoignent le salon, puis ${b.load.senders} d'entre eux envoient ${b.load.messages} messages chacun, tous d'un coup ; notre serveur tourne comme dans les tests (\`node\` seul, le fichier de l'étape sans ses types).`,
+      `Mesuré le ${b.date} par \`npm run bench -- --save\` sur ${b.machine.cores} cœurs ` +
+      `(${b.machine.model}), charge moyenne ${b.machine.load} au départ ; Node ` +
+      `${b.machine.node}, ${b.machine.python}. Chat : tous les clients rejoignent le salon, puis ` +
+      `${b.load.senders} d'entre eux envoient ${b.load.messages} messages chacun, tous d'un coup ` +
+      `; notre serveur tourne comme dans les tests (\`node\` seul, le fichier de l'étape sans ` +
+      `ses types).`,
     clients: 'clients',
     ours: 'le nôtre',
     ratio: 'nôtre/Python',
@@ -74,7 +86,10 @@ const WORDS = {
     clientsAxis: 'clients',
     urlsAxis: 'URLs',
     holds: (kib: string, pyKib: string, ours: string, py: string, fds: string) =>
-      `Mesuré : un client connecté coûte à notre serveur environ ${kib} Kio de mémoire (au Python du TP : ${pyKib} Kio) et ${fds} descripteur ouvert. Avec 1 Gio pour le serveur, la mémoire seule permettrait environ ${ours} clients (Python : ${py}) ; la limite de fichiers ouverts arrive en général avant (\`ulimit -n\`, souvent 1 024 par défaut).`,
+      `Mesuré : un client connecté coûte à notre serveur environ ${kib} Kio de mémoire (au ` +
+      `Python du TP : ${pyKib} Kio) et ${fds} descripteur ouvert. Avec 1 Gio pour le serveur, la ` +
+      `mémoire seule permettrait environ ${ours} clients (Python : ${py}) ; la limite de ` +
+      `fichiers ouverts arrive en général avant (\`ulimit -n\`, souvent 1 024 par défaut).`,
   },
 } as const;
 
@@ -137,7 +152,8 @@ export function benchTables(lang: Lang, bench = loadBench()): string {
   const s = (v: number | undefined) => (v === undefined ? '—' : `${num(lang, v, 2)} s`);
   for (const web of bench.web) {
     out.push(
-      `| ${web.urls} | ${s(web.ours.sync)} / ${s(web.python?.sync)} | ${s(web.ours.async)} / ${s(web.python?.async)} | ${s(web.floor.sum)} / ${s(web.floor.max)} |`,
+      `| ${web.urls} | ${s(web.ours.sync)} / ${s(web.python?.sync)} ` +
+        `| ${s(web.ours.async)} / ${s(web.python?.async)} | ${s(web.floor.sum)} / ${s(web.floor.max)} |`,
     );
   }
   return out.join('\n');
@@ -193,25 +209,29 @@ export function lineChart(title: string, xAxis: string, series: Series[]): strin
   const px = (x: number) => left + (x / maxX) * (W - left - right);
   const py = (y: number) => H - bottom - (y / maxY) * (H - top - bottom);
   const r = (v: number) => v.toFixed(1);
+  const text = (x: number, y: number, content: string, anchor = 'start', more = ''): string =>
+    `<text x="${r(x)}" y="${r(y)}" text-anchor="${anchor}" fill="currentColor"${more}>` +
+    `${escapeHtml(content)}</text>`;
+  const line = (x1: number, x2: number, y1: number, y2: number, colour: string, more = ''): string =>
+    `<line x1="${r(x1)}" x2="${r(x2)}" y1="${r(y1)}" y2="${r(y2)}" stroke="${colour}"${more}/>`;
   const out = [
-    `<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="${escapeHtml(title)}" xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="12">`,
+    `<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="${escapeHtml(title)}" ` +
+      'xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="12">',
     `<title>${escapeHtml(title)}</title>`,
-    `<text x="${left}" y="20" font-weight="bold" font-size="14" fill="currentColor">${escapeHtml(title)}</text>`,
+    text(left, 20, title, 'start', ' font-weight="bold" font-size="14"'),
   ];
   for (let y = 0; y <= maxY + 1e-9; y += yStep) {
     out.push(
-      `<line x1="${left}" x2="${W - right}" y1="${r(py(y))}" y2="${r(py(y))}" stroke="currentColor" stroke-opacity="0.15"/>`,
-      `<text x="${left - 6}" y="${r(py(y) + 4)}" text-anchor="end" fill="currentColor">${+y.toPrecision(6)}</text>`,
+      line(left, W - right, py(y), py(y), 'currentColor', ' stroke-opacity="0.15"'),
+      text(left - 6, py(y) + 4, String(+y.toPrecision(6)), 'end'),
     );
   }
   for (const x of xs) {
-    out.push(
-      `<text x="${r(px(x))}" y="${H - bottom + 16}" text-anchor="middle" fill="currentColor">${x.toLocaleString('en')}</text>`,
-    );
+    out.push(text(px(x), H - bottom + 16, x.toLocaleString('en'), 'middle'));
   }
   out.push(
-    `<text x="${r((left + W - right) / 2)}" y="${H - 8}" text-anchor="middle" fill="currentColor">${escapeHtml(xAxis)}</text>`,
-    `<line x1="${left}" x2="${W - right}" y1="${H - bottom}" y2="${H - bottom}" stroke="currentColor"/>`,
+    text((left + W - right) / 2, H - 8, xAxis, 'middle'),
+    line(left, W - right, H - bottom, H - bottom, 'currentColor'),
   );
   series.forEach((s, i) => {
     const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
@@ -219,12 +239,13 @@ export function lineChart(title: string, xAxis: string, series: Series[]): strin
     out.push(`<polyline points="${points}" fill="none" stroke="${s.colour}" stroke-width="2"${dash}/>`);
     for (const [x, y] of s.points)
       out.push(
-        `<circle cx="${r(px(x))}" cy="${r(py(y))}" r="3" fill="${s.colour}"><title>${escapeHtml(`${s.name}: ${+y.toPrecision(4)}`)}</title></circle>`,
+        `<circle cx="${r(px(x))}" cy="${r(py(y))}" r="3" fill="${s.colour}">` +
+          `<title>${escapeHtml(`${s.name}: ${+y.toPrecision(4)}`)}</title></circle>`,
       );
     const ly = top + 10 + i * 20;
     out.push(
-      `<line x1="${W - right + 14}" x2="${W - right + 40}" y1="${ly}" y2="${ly}" stroke="${s.colour}" stroke-width="2"${dash}/>`,
-      `<text x="${W - right + 46}" y="${ly + 4}" fill="currentColor">${escapeHtml(s.name)}</text>`,
+      line(W - right + 14, W - right + 40, ly, ly, s.colour, ` stroke-width="2"${dash}`),
+      text(W - right + 46, ly + 4, s.name),
     );
   });
   out.push('</svg>');
