@@ -189,3 +189,32 @@ describe('memory per client', () => {
     expect(kibPerClient({ clients: 100, mib: 50 }, { clients: 1100, mib: 60 })).toBeCloseTo(10.24);
   });
 });
+
+describe('a server that never answers the Hello', () => {
+  it('counts every client as not joined, gives up early, and still ends', async () => {
+    const silent = [
+      process.execPath,
+      '-e',
+      "require('net').createServer(() => {}).listen(+process.env.PORT)",
+    ];
+    const server = await launchServer(silent, { cwd: ROOT });
+    try {
+      const run = await runLoad({
+        host: server.host,
+        port: server.port,
+        clients: 200,
+        senders: 2,
+        messages: 2,
+        threads: 1,
+        joinTimeoutMs: 300,
+        quietMs: 300,
+      });
+      expect(run.failedJoins).toBe(200);
+      expect(run.joinError).toMatch(/no announcement within 0.3 s/);
+      expect(run.delivered).toBe(0);
+      expect(run.lost).toBe(run.expected);
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -145,8 +145,14 @@ async function join(): Promise<Joined> {
   let next = 0;
   let failed = 0;
   let error: string | undefined;
+  // a server that does not speak the protocol would make every client wait the whole timeout: give up
+  const enough = Math.max(5, Math.ceil(share.count / 20));
   const lane = async (): Promise<void> => {
     for (let i = next++; i < share.count; i = next++) {
+      if (failed >= enough) {
+        failed++; // not even tried
+        continue;
+      }
       const client = clients[i]!;
       const started = since();
       try {
@@ -180,9 +186,9 @@ function all(group: Client[], ok: (client: Client) => boolean): Promise<void> {
   });
 }
 
-/** Client 0 writes the mark `[sync:n]`; every other client of this thread waits for it. */
+/** Client 0 writes the mark `[sync:n]`; every other joined client of this thread waits for it. */
 async function sync(n: number): Promise<Synced> {
-  const others = clients.filter((client) => client.n !== 0);
+  const others = clients.filter((client) => client.n !== 0 && client.receiver.joined);
   const waited = all(others, (client) => client.receiver.synced >= n);
   clients.find((client) => client.n === 0)?.socket?.write(`[sync:${n}]\n`);
   await waited;

@@ -19,6 +19,8 @@ export interface Load {
   /** The server's process group, for its memory and CPU time (none: not measured). */
   pgrp?: number;
   quietMs?: number;
+  /** How long a client may wait for its own announcement. */
+  joinTimeoutMs?: number;
 }
 
 export interface RunFigures {
@@ -132,7 +134,7 @@ export async function runLoad(load: Load): Promise<RunFigures> {
       epoch,
       concurrency: Math.max(1, Math.floor(64 / threads)),
       quietMs: load.quietMs ?? 3_000,
-      joinTimeoutMs: 30_000,
+      joinTimeoutMs: load.joinTimeoutMs ?? 30_000,
     });
   });
   const server = sampler(load.pgrp);

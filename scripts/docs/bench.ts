@@ -30,7 +30,7 @@ const WORDS = {
       `run it (plain \`node\`, the step file type-stripped).`,
     clients: 'clients',
     ours: 'ours',
-    ratio: 'ours/Python',
+    ratio: 'ours/Python (first figure)',
     urls: 'URLs',
     floor: 'floor: sum / max',
     rows: [
@@ -66,7 +66,7 @@ const WORDS = {
       `ses types).`,
     clients: 'clients',
     ours: 'le nôtre',
-    ratio: 'nôtre/Python',
+    ratio: 'nôtre/Python (1re mesure)',
     urls: 'URLs',
     floor: 'plancher : somme / max',
     rows: [
