@@ -54,14 +54,15 @@ export const chatClientSuite: Suite = {
   run: checkClient,
 };
 
-async function checkClient(ctx: Context): Promise<void> {
+/** The chat-client scenario; a bonus suite passes more `env` (LOG_DIR…) and reads what it needs afterwards. */
+export async function checkClient(ctx: Context, env: Record<string, string> = {}): Promise<void> {
   const { host, port, command, cwd, startupMs } = ctx.options;
   const { list } = ctx;
 
   const listener = await Listener.listen(host, port);
   ctx.listeners.push(listener);
   ctx.address = `${host}:${listener.port}`;
-  const proc = startTarget({ command, cwd, env: { HOST: host, PORT: String(listener.port) } });
+  const proc = startTarget({ command, cwd, env: { HOST: host, PORT: String(listener.port), ...env } });
   ctx.procs.push(proc);
   ctx.program = proc;
 

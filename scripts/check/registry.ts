@@ -3,12 +3,22 @@
 // knows a step.
 import { UsageError } from '../cli.ts';
 import { chatClientSuite } from './client.ts';
+import { configServerSuite } from './config.ts';
 import type { CheckDef, Suite } from './define.ts';
+import { logsClientSuite, logsServerSuite } from './logs.ts';
 import { chatServerSuite } from './server.ts';
 import { sleepSuite } from './sleep.ts';
 import { webSuite } from './web.ts';
 
-export const SUITES: readonly Suite[] = [sleepSuite, webSuite, chatServerSuite, chatClientSuite];
+export const SUITES: readonly Suite[] = [
+  sleepSuite,
+  webSuite,
+  chatServerSuite,
+  chatClientSuite,
+  logsServerSuite,
+  logsClientSuite,
+  configServerSuite,
+];
 
 export function findSuite(name: string): Suite {
   const suite = SUITES.find((s) => s.name === name);

@@ -104,8 +104,14 @@ const left = (pseudo: string): string => `Annonce : ${pseudo} a quitté la chatr
 const said = (who: string, message: string): string => `${who} a dit : ${message}`;
 
 async function checkServer(ctx: Context): Promise<void> {
+  const proc = await startServer(ctx);
+  if (proc) await chatScenario(ctx, proc);
+}
+
+/** Starts the server with HOST, PORT (and `env`) and judges server.listens; undefined if it never listened. */
+export async function startServer(ctx: Context, env: Record<string, string> = {}): Promise<Proc | undefined> {
   const { host, port, command, cwd, startupMs } = ctx.options;
-  const proc = startTarget({ command, cwd, env: { HOST: host, PORT: String(port) } });
+  const proc = startTarget({ command, cwd, env: { HOST: host, PORT: String(port), ...env } });
   ctx.procs.push(proc);
   ctx.program = proc;
   const probe = await waitListening(proc, host, port, startupMs);
@@ -113,10 +119,15 @@ async function checkServer(ctx: Context): Promise<void> {
   if (typeof probe === 'string') {
     ctx.list.fail('server.listens', `a server on ${host}:${port}`, proc.output, probe);
     ctx.list.failRest(ctx.target.checks, 'not run: the server never listened');
-    return;
+    return undefined;
   }
   ctx.track(probe); // kept open and silent until the end
   ctx.list.pass('server.listens');
+  return proc;
+}
+
+/** The chat scenario, for the chat-server checks the program declares (a bonus suite runs its own after it). */
+export async function chatScenario(ctx: Context, proc: Proc): Promise<void> {
   const scenario = new Scenario(ctx, proc);
   if (ctx.wants('server.hello', 'server.several', 'server.keeps-open', 'server.received-log'))
     await scenario.hello();

@@ -21,7 +21,8 @@ import { createTranscript } from '../transcript.ts';
  */
 export type ChatAction =
   | { note: string } //                      a line of commentary
-  | { start: string; file?: string } //      start the server (then read its port) or a client
+  | { start: string; file?: string; args?: string[]; env?: Record<string, string> } // start the server
+  //                                         (then read its port) or a client; in `args`, {port} is that port
   | { type: string; by: string } //          a line typed by a client (its stdin)
   | { expect: string; in: string } //        wait until that process prints this text
   | { quit: string } //                      a client's input ends (Ctrl+D); wait until it exits
@@ -38,7 +39,7 @@ export interface ChatDemoOptions {
   /** How long one `expect` or exit may take. */
   timeoutMs?: number;
   /** How a step file is started (`node --import tsx` by default). */
-  launch?: (path: string, options: StartOptions) => Proc;
+  launch?: (path: string, options: StartOptions, args?: readonly string[]) => Proc;
 }
 
 export interface ChatDemoResult {
@@ -63,7 +64,8 @@ function namesOf(scenario: ChatAction[]): string[] {
   return [...names];
 }
 
-const launchWithTsx = (path: string, options: StartOptions): Proc => startTs(path, [], options);
+const launchWithTsx = (path: string, options: StartOptions, args: readonly string[] = []): Proc =>
+  startTs(path, args, options);
 
 export async function runChatDemo(step: Step, options: ChatDemoOptions = {}): Promise<ChatDemoResult> {
   const { out = process.stdout, timeoutMs = 10_000, launch = launchWithTsx } = options;
@@ -109,9 +111,10 @@ export async function runChatDemo(step: Step, options: ChatDemoOptions = {}): Pr
         if (!file) throw new Error(`step ${step.id} has no ${isServer ? 'server' : 'client'} role`);
         if (!isServer && port === undefined)
           throw new Error(`scenario of step ${step.id}: a client starts before the server`);
-        const env = { HOST: '127.0.0.1', PORT: isServer ? '0' : port! };
-        transcript.note(`▶ ${action.start}: ${file}`);
-        const proc = launch(filePath(file), { env, onLine: transcript.speaker(action.start) });
+        const env = { HOST: '127.0.0.1', PORT: isServer ? '0' : port!, ...action.env };
+        const args = (action.args ?? []).map((arg) => arg.replaceAll('{port}', port ?? ''));
+        transcript.note(`▶ ${action.start}: ${[file, ...args].join(' ')}`);
+        const proc = launch(filePath(file), { env, onLine: transcript.speaker(action.start) }, args);
         procs.push(proc);
         running.set(action.start, proc);
         cursors.set(proc, 0);

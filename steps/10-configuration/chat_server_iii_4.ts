@@ -42,7 +42,8 @@ function configuration(): { HOST: string; PORT: number } {
     process.exit(0);
   }
   const layers = [{ HOST: options.address, PORT: options.port }, readConfig(options.config), process.env];
-  const setting = (key: 'HOST' | 'PORT'): string | undefined => layers.map((layer) => layer[key]).find(Boolean);
+  const setting = (key: 'HOST' | 'PORT'): string | undefined =>
+    layers.map((layer) => layer[key]).find(Boolean);
   const port = setting('PORT') ?? '8888';
   if (!/^\d+$/.test(port) || Number(port) > 65535) usageError(`${port} n'est pas un numéro de port`);
   return { HOST: setting('HOST') ?? '127.0.0.1', PORT: Number(port) };

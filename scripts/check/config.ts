@@ -1,0 +1,225 @@
+// The configuration checks of III.4 (server role): the chat-server checks first (HOST/PORT in the environment),
+// then the server started again with options, a config file, both, or nothing at all, each time with
+// PORT set in its environment to a port of its own, so that a program that ignores a source is seen
+// listening there at once. The lab's precedence: options > file > environment > defaults (127.0.0.1:8888).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describeExit, type Proc } from '../proc.ts';
+import type { Context } from './context.ts';
+import { lab, robustness, type Suite } from './define.ts';
+import { chatScenario, chatServerSuite, startServer } from './server.ts';
+import { freePort, isListening } from './tcp.ts';
+import { startTarget } from './target.ts';
+
+export const configServerSuite: Suite = {
+  name: 'config-server',
+  description: {
+    en: 'The chat-server checks, then the server started with options, a config file, both, or nothing: where does it listen?',
+    fr: 'Les vérifications du serveur de chat, puis le serveur lancé avec des options, un fichier de config, les deux, ou rien : où écoute-t-il ?',
+  },
+  checks: [
+    ...chatServerSuite.checks,
+    lab(
+      'config.options',
+      'listens where --address and --port say',
+      "écoute là où --address et --port l'indiquent",
+    ),
+    lab('config.short-options', 'listens where -a and -p say', "écoute là où -a et -p l'indiquent"),
+    lab(
+      'config.file',
+      'listens where the HOST=… / PORT=… lines of --config FILE say',
+      "écoute là où les lignes HOST=… / PORT=… de --config FICHIER l'indiquent",
+    ),
+    lab(
+      'config.option-over-file',
+      'an option wins over the config file',
+      "une option l'emporte sur le fichier de config",
+    ),
+    robustness(
+      'config.file-over-env',
+      'the config file wins over the environment (HOST, PORT)',
+      "le fichier de config l'emporte sur l'environnement (HOST, PORT)",
+    ),
+    robustness(
+      'config.default',
+      'with nothing set, listens on 127.0.0.1:8888',
+      "sans rien d'indiqué, écoute sur 127.0.0.1:8888",
+    ),
+    robustness('config.help', '--help prints the usage and exits 0', "--help affiche l'usage et sort avec 0"),
+    robustness(
+      'config.bad-value',
+      'a bad port (-p abc) is named in the error, exit code 2',
+      "un mauvais port (-p abc) est nommé dans l'erreur, code de sortie 2",
+    ),
+    robustness(
+      'config.unknown-option',
+      'an unknown option is named in the error, exit code 2',
+      "une option inconnue est nommée dans l'erreur, code de sortie 2",
+    ),
+  ],
+  async run(ctx) {
+    const proc = await startServer(ctx);
+    if (!proc) return;
+    await chatScenario(ctx, proc);
+    await new ConfigScenario(ctx).run();
+  },
+};
+
+type Endpoint = [host: string, port: number];
+const show = ([host, port]: Endpoint): string => `${host}:${port}`;
+
+class ConfigScenario {
+  private readonly dir: string;
+  private files = 0;
+
+  constructor(private readonly ctx: Context) {
+    this.dir = mkdtempSync(join(tmpdir(), 'tp6-check-config-'));
+    ctx.cleanups.push(() => rmSync(this.dir, { recursive: true, force: true }));
+  }
+
+  async run(): Promise<void> {
+    const { ctx } = this;
+    const precedence = ctx.wants('config.option-over-file', 'config.file-over-env');
+    const [long, short, file] = await Promise.all([
+      ctx.wants('config.options') || precedence
+        ? this.options('config.options', ['--address', '127.0.0.2', '--port'])
+        : false,
+      ctx.wants('config.short-options')
+        ? this.options('config.short-options', ['-a', '127.0.0.1', '-p'])
+        : false,
+      ctx.wants('config.file') || precedence ? this.file() : false,
+      ctx.wants('config.default') && this.defaults(),
+      ctx.wants('config.help') && this.help(),
+      ctx.wants('config.bad-value') && this.refused('config.bad-value', ['-p', 'abc'], 'abc'),
+      ctx.wants('config.unknown-option') && this.refused('config.unknown-option', ['--colour'], '--colour'),
+    ]);
+    if (!precedence) return;
+    await Promise.all([this.optionOverFile(file, long || short), this.fileOverEnv(file)]);
+  }
+
+  /** Starts the program with `args`, PORT (and HOST) in its environment set to a port of its own. */
+  private async start(
+    args: string[],
+    env?: Record<string, string>,
+  ): Promise<{ proc: Proc; envPort: Endpoint }> {
+    const { command, cwd, host } = this.ctx.options;
+    const envPort: Endpoint = [host, await freePort(host)];
+    const proc = startTarget({
+      command: [...command, ...args],
+      cwd,
+      env: env ?? { HOST: host, PORT: String(envPort[1]) },
+    });
+    this.ctx.procs.push(proc);
+    return { proc, envPort };
+  }
+
+  private configFile(lines: string): string {
+    const path = join(this.dir, `chat_${++this.files}.conf`);
+    writeFileSync(path, lines);
+    return path;
+  }
+
+  /**
+   * Waits until the program listens on `expected` or on one of the `wrong` places; true when it is the
+   * expected one alone. Polls (a listening socket sends no event) until it listens, exits, or time is up.
+   */
+  private async listens(id: string, proc: Proc, expected: Endpoint, wrong: Endpoint[]): Promise<boolean> {
+    const { list, options } = this.ctx;
+    const deadline = Date.now() + options.startupMs;
+    for (;;) {
+      const [ok, ...others] = await Promise.all([expected, ...wrong].map(([h, p]) => isListening(h, p)));
+      const elsewhere = wrong.filter((_, i) => others[i]);
+      if (ok || elsewhere.length > 0) {
+        const seen = elsewhere.length > 0 ? `listens on ${elsewhere.map(show).join(', ')}` : '';
+        return list.check(id, ok === true && elsewhere.length === 0, `listens on ${show(expected)}`, seen);
+      }
+      if (proc.exit) {
+        list.fail(id, `listens on ${show(expected)}`, proc.output, `exited (${describeExit(proc.exit)})`);
+        return false;
+      }
+      if (Date.now() >= deadline) {
+        list.fail(id, `listens on ${show(expected)}`, proc.output, 'it listened nowhere expected');
+        return false;
+      }
+      await Promise.race([new Promise((resolve) => setTimeout(resolve, 100)), proc.exited]);
+    }
+  }
+
+  private async options(id: string, args: string[]): Promise<boolean> {
+    const port = await freePort(this.ctx.options.host);
+    const address = args[1]!;
+    const { proc, envPort } = await this.start([...args, String(port)]);
+    const wrong: Endpoint[] = [envPort];
+    if (address !== '127.0.0.1') wrong.push(['127.0.0.1', port]);
+    return this.listens(id, proc, [address, port], wrong);
+  }
+
+  private async file(): Promise<boolean> {
+    const port = await freePort(this.ctx.options.host);
+    const path = this.configFile(`HOST=127.0.0.1\nPORT=${port}\n`);
+    const { proc, envPort } = await this.start(['--config', path]);
+    return this.listens('config.file', proc, ['127.0.0.1', port], [envPort]);
+  }
+
+  private async optionOverFile(fileWorks: boolean, optionsWork: boolean): Promise<void> {
+    const id = 'config.option-over-file';
+    if (!this.ctx.wants(id)) return;
+    if (!fileWorks || !optionsWork) {
+      return this.ctx.list.notJudged(
+        id,
+        `${fileWorks ? 'the options' : 'the config file'} never worked alone`,
+      );
+    }
+    const [port, filePort] = [await freePort('127.0.0.1'), await freePort('127.0.0.1')];
+    const path = this.configFile(`PORT=${filePort}\n`);
+    const { proc, envPort } = await this.start(['--config', path, '--port', String(port)]);
+    await this.listens(id, proc, ['127.0.0.1', port], [['127.0.0.1', filePort], envPort]);
+  }
+
+  private async fileOverEnv(fileWorks: boolean): Promise<void> {
+    const id = 'config.file-over-env';
+    if (!this.ctx.wants(id)) return;
+    if (!fileWorks) return this.ctx.list.notJudged(id, 'the config file never worked alone');
+    const filePort = await freePort('127.0.0.1');
+    const path = this.configFile(`PORT=${filePort}\n`);
+    const { proc, envPort } = await this.start(['--config', path]);
+    await this.listens(id, proc, ['127.0.0.1', filePort], [envPort]);
+  }
+
+  private async defaults(): Promise<void> {
+    const id = 'config.default';
+    const set = ['HOST', 'PORT'].filter((name) => process.env[name]);
+    if (set.length > 0)
+      return this.ctx.list.notJudged(id, `${set.join(' and ')} set in the checker's environment`);
+    if (await isListening('127.0.0.1', 8888))
+      return this.ctx.list.notJudged(id, '127.0.0.1:8888 is already taken');
+    const { proc } = await this.start([], {});
+    await this.listens(id, proc, ['127.0.0.1', 8888], []);
+  }
+
+  private async help(): Promise<void> {
+    const { proc } = await this.start(['--help']);
+    const exit = await proc.waitExit(this.ctx.options.exitMs).catch(() => undefined);
+    const names = /--port\b|-p\b/.test(proc.stdout) && /--address\b|-a\b/.test(proc.stdout);
+    this.ctx.list.check(
+      'config.help',
+      exit?.code === 0 && names,
+      'the usage naming --address and --port, exit code 0',
+      proc.output,
+      exit ? `exited (${describeExit(exit)})` : 'still running',
+    );
+  }
+
+  private async refused(id: string, args: string[], name: string): Promise<void> {
+    const { proc } = await this.start(args);
+    const exit = await proc.waitExit(this.ctx.options.exitMs).catch(() => undefined);
+    this.ctx.list.check(
+      id,
+      exit?.code === 2 && proc.output.includes(name),
+      `an error naming ${name}, exit code 2`,
+      proc.output,
+      exit ? `exited (${describeExit(exit)})` : 'still running',
+    );
+  }
+}
