@@ -1,7 +1,7 @@
-// The configuration checks of III.4 (server role): the chat-server checks first (HOST/PORT in the environment),
-// then the server started again with options, a config file, both, or nothing at all, each time with
-// PORT set in its environment to a port of its own, so that a program that ignores a source is seen
-// listening there at once. The lab's precedence: options > file > environment > defaults (127.0.0.1:8888).
+// The configuration checks of III.4 (server role): the server started with options, a config file, both, or
+// nothing at all, each time with PORT set in its environment to a port of its own, so that a program that
+// ignores a source is seen listening there at once; then the chat-server checks (HOST/PORT in the
+// environment). The lab's precedence: options > file > environment > defaults (127.0.0.1:8888).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,10 +59,9 @@ export const configServerSuite: Suite = {
     ),
   ],
   async run(ctx) {
+    await new ConfigScenario(ctx).run(); // first: the checker's own server may be on 8888 afterwards
     const proc = await startServer(ctx);
-    if (!proc) return;
-    await chatScenario(ctx, proc);
-    await new ConfigScenario(ctx).run();
+    if (proc) await chatScenario(ctx, proc);
   },
 };
 
@@ -72,6 +71,7 @@ const show = ([host, port]: Endpoint): string => `${host}:${port}`;
 class ConfigScenario {
   private readonly dir: string;
   private files = 0;
+  private readonly procs: Proc[] = [];
 
   constructor(private readonly ctx: Context) {
     this.dir = mkdtempSync(join(tmpdir(), 'tp6-check-config-'));
@@ -94,8 +94,8 @@ class ConfigScenario {
       ctx.wants('config.bad-value') && this.refused('config.bad-value', ['-p', 'abc'], 'abc'),
       ctx.wants('config.unknown-option') && this.refused('config.unknown-option', ['--colour'], '--colour'),
     ]);
-    if (!precedence) return;
-    await Promise.all([this.optionOverFile(file, long || short), this.fileOverEnv(file)]);
+    if (precedence) await Promise.all([this.optionOverFile(file, long || short), this.fileOverEnv(file)]);
+    await Promise.all(this.procs.map((proc) => proc.stop('SIGTERM', 2_000)));
   }
 
   /** Starts the program with `args`, PORT (and HOST) in its environment set to a port of its own. */
@@ -111,6 +111,7 @@ class ConfigScenario {
       env: env ?? { HOST: host, PORT: String(envPort[1]) },
     });
     this.ctx.procs.push(proc);
+    this.procs.push(proc);
     return { proc, envPort };
   }
 

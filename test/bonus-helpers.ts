@@ -1,0 +1,41 @@
+// Shared by the bonus tests: broken copies (mutants) of our own step files for the checker, and the checker's
+// results without the one check that a busy port 8888 (another program on this machine) leaves unjudged.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ts from 'typescript';
+import { filePath } from '../scripts/steps.ts';
+import type { CheckReport } from '../scripts/check/report.ts';
+import { tempDir } from './helpers.ts';
+
+/**
+ * A step file with each `[from, to]` replaced once (each `from` must be there), type-stripped into `dir`:
+ * the command that runs it. With no replacement, the file itself, run from `dir` (`import.meta.dirname`).
+ */
+export function mutant(file: string, replacements: [string, string][] = [], dir = tempDir()): string[] {
+  let source = readFileSync(filePath(file), 'utf8');
+  for (const [from, to] of replacements) {
+    if (!source.includes(from)) throw new Error(`mutant of ${file}: ${JSON.stringify(from)} is not in it`);
+    source = source.replace(from, to);
+  }
+  const { outputText } = ts.transpileModule(source, {
+    compilerOptions: {
+      module: ts.ModuleKind.ESNext,
+      target: ts.ScriptTarget.ES2022,
+      verbatimModuleSyntax: true,
+    },
+    fileName: file,
+  });
+  const path = join(dir, file.replace(/\.ts$/, '.mjs'));
+  writeFileSync(path, outputText);
+  return [process.execPath, path];
+}
+
+/** `id:status` of each check that did not pass, except config.default when 8888 was taken by someone else. */
+export function failuresOf(report: CheckReport): string[] {
+  return report.checks
+    .filter((c) => c.status !== 'pass')
+    .filter(
+      (c) => !(c.id === 'config.default' && c.status === 'not-judged' && /already taken/.test(c.note ?? '')),
+    )
+    .map((c) => `${c.id}:${c.status}`);
+}
