@@ -3,8 +3,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
-import { filePath } from '../scripts/steps.ts';
+import { ROOT, filePath, findStep } from '../scripts/steps.ts';
 import type { CheckReport } from '../scripts/check/report.ts';
+import { runCheck } from '../scripts/check/run.ts';
 import { tempDir } from './helpers.ts';
 
 /**
@@ -38,4 +39,29 @@ export function failuresOf(report: CheckReport): string[] {
       (c) => !(c.id === 'config.default' && c.status === 'not-judged' && /already taken/.test(c.note ?? '')),
     )
     .map((c) => `${c.id}:${c.status}`);
+}
+
+/**
+ * The checker on a step, with short waits, on the checks of its step.json that `keep` keeps (all by
+ * default): a mutant's test need not replay the whole chat scenario, which our own file's test does.
+ */
+export function checkStep(
+  stepId: string,
+  command: string[],
+  { role = 'server', keep = () => true }: { role?: 'server' | 'client'; keep?: (id: string) => boolean } = {},
+): Promise<CheckReport> {
+  const step = findStep(stepId);
+  const checks = step.checks.map((target) => ({ ...target, checks: target.checks.filter(keep) }));
+  return runCheck({
+    step: { ...step, checks },
+    role,
+    host: '127.0.0.1',
+    port: 0,
+    command,
+    cwd: ROOT,
+    delay: 0.1,
+    waitMs: 1_000,
+    startupMs: 5_000,
+    exitMs: 2_000,
+  });
 }

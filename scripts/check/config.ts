@@ -3,6 +3,7 @@
 // ignores a source is seen listening there at once; then the chat-server checks (HOST/PORT in the
 // environment). The lab's precedence: options > file > environment > defaults (127.0.0.1:8888).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeExit, type Proc } from '../proc.ts';
@@ -89,13 +90,22 @@ class ConfigScenario {
         ? this.options('config.short-options', ['-a', '127.0.0.1', '-p'])
         : false,
       ctx.wants('config.file') || precedence ? this.file() : false,
-      ctx.wants('config.default') && this.defaults(),
       ctx.wants('config.help') && this.help(),
       ctx.wants('config.bad-value') && this.refused('config.bad-value', ['-p', 'abc'], 'abc'),
       ctx.wants('config.unknown-option') && this.refused('config.unknown-option', ['--colour'], '--colour'),
     ]);
-    if (precedence) await Promise.all([this.optionOverFile(file, long || short), this.fileOverEnv(file)]);
-    await Promise.all(this.procs.map((proc) => proc.stop('SIGTERM', 2_000)));
+    // then the checks that need the file alone to work, and port 8888 free again
+    await this.stopAll();
+    await Promise.all([
+      ctx.wants('config.default') && this.defaults(),
+      precedence && this.optionOverFile(file, long || short),
+      precedence && this.fileOverEnv(file),
+    ]);
+    await this.stopAll();
+  }
+
+  private async stopAll(): Promise<void> {
+    await Promise.all(this.procs.splice(0).map((proc) => proc.stop('SIGTERM', 2_000)));
   }
 
   /** Starts the program with `args`, PORT (and HOST) in its environment set to a port of its own. */
@@ -156,11 +166,23 @@ class ConfigScenario {
     return this.listens(id, proc, [address, port], wrong);
   }
 
+  /**
+   * The file alone, nothing in the environment. The checker holds 127.0.0.1:8888 meanwhile (unless someone
+   * else does), so that a program that ignores the file fails at once on its default port.
+   */
   private async file(): Promise<boolean> {
     const port = await freePort(this.ctx.options.host);
     const path = this.configFile(`HOST=127.0.0.1\nPORT=${port}\n`);
-    const { proc, envPort } = await this.start(['--config', path]);
-    return this.listens('config.file', proc, ['127.0.0.1', port], [envPort]);
+    const blocker = net.createServer((socket) => socket.destroy());
+    await new Promise((resolve) =>
+      blocker.once('error', resolve).listen(8888, '127.0.0.1', () => resolve(0)),
+    );
+    try {
+      const { proc } = await this.start(['--config', path], {});
+      return await this.listens('config.file', proc, ['127.0.0.1', port], []);
+    } finally {
+      blocker.close();
+    }
   }
 
   private async optionOverFile(fileWorks: boolean, optionsWork: boolean): Promise<void> {
