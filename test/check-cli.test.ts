@@ -62,7 +62,7 @@ describe('bad input: a usage error with one clear line', () => {
     [['5', '--bogus', '--', 'x'], /^unknown option --bogus; usage: npm run check/],
     [['5'], /^no command to check/],
     [['--', 'python3', 'x.py'], /^which step\?/],
-    [['9', '--', 'x'], /^unknown step "9"; steps are 01-sleep, /],
+    [['99', '--', 'x'], /^unknown step "99"; steps are 01-sleep, /],
     [['5', '--role', 'serveur', '--', 'x'], /^--role is server, client or script, not "serveur"$/],
     [['5', '--port', 'abc', '--', 'x'], /^--port needs an integer ≥ 0, not "abc"$/],
     [['5', '--port', '70000', '--', 'x'], /^--port is 0–65535, not 70000$/],

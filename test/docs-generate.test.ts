@@ -264,6 +264,15 @@ describe('freshness', () => {
         'docs/teachers.html',
         'steps/06-deconnexion/README.fr.md',
         'steps/06-deconnexion/README.md',
+        // and the pages of the steps whose diffs are taken against the removed file (the bonuses)
+        ...loadSteps()
+          .filter((step) => Object.values(step.lineage).some((from) => from.includes('chat_client_ii_6.ts')))
+          .flatMap((step) => [
+            `docs/${step.id}.html`,
+            `docs/fr/${step.id}.html`,
+            `steps/${step.id}/README.md`,
+            `steps/${step.id}/README.fr.md`,
+          ]),
       ];
       const stale = staleFiles(files, out);
       expect(stale.filter((f) => !expected.includes(f))).toEqual([]);
