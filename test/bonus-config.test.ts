@@ -211,7 +211,7 @@ describe('the checker on step 10, config.default included (one run at a time)', 
         'config.unknown-option:fail',
       ],
     ],
-  ] as const)('%s fails exactly %j', async (name, command, fails) => {
+  ] as const)('%s: fails exactly the checks it breaks', async (name, command, fails) => {
     const keep = name.startsWith('our 10') ? undefined : config;
     const report = await checkStep('10', command(), { keep });
     expect(failuresOf(report), dump(report)).toEqual(fails);
@@ -224,9 +224,38 @@ describe.concurrent('the checker on step 10, without config.default', () => {
     expect(failuresOf(report), dump(report)).toEqual(fails);
   });
 
-  it('our 10 client passes the chat-client checks', async () => {
-    const report = await checkStep('10', ours(CLIENT), { role: 'client' });
-    expect(failuresOf(report), dump(report)).toEqual([]);
+  it.each([
+    ['our 10 client', () => ours(CLIENT), []],
+    [
+      'our 06 client (no options, no file)',
+      () => ours('chat_client_ii_6.ts'),
+      ['config.client-options:fail', 'config.client-file:fail', 'config.client-option-over-file:not-judged'],
+    ],
+    [
+      'a client that ignores -p',
+      () => mutant(CLIENT, [['{ HOST: options.address, PORT: options.port }', '{ HOST: options.address }']]),
+      ['config.client-options:fail', 'config.client-option-over-file:not-judged'],
+    ],
+    [
+      'a client that ignores --config',
+      () => mutant(CLIENT, [['readConfig(options.config)', 'readConfig(undefined)']]),
+      ['config.client-file:fail', 'config.client-option-over-file:not-judged'],
+    ],
+    [
+      'a client where the file wins over the options',
+      () =>
+        mutant(CLIENT, [
+          [
+            LAYERS,
+            '[readConfig(options.config), { HOST: options.address, PORT: options.port }, process.env]',
+          ],
+        ]),
+      ['config.client-option-over-file:fail'],
+    ],
+  ] as const)('%s: fails exactly the checks it breaks', async (name, command, fails) => {
+    const keep = name.startsWith('our 10') ? undefined : config;
+    const report = await checkStep('10', command(), { role: 'client', keep });
+    expect(failuresOf(report), dump(report)).toEqual(fails);
   });
 });
 

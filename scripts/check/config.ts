@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { describeExit, type Proc } from '../proc.ts';
 import type { Context } from './context.ts';
 import { lab, robustness, type Suite } from './define.ts';
+import { chatClientSuite, checkClient } from './client.ts';
 import { chatScenario, chatServerSuite, startServer } from './server.ts';
-import { freePort, isListening } from './tcp.ts';
+import { freePort, isListening, Listener } from './tcp.ts';
 import { startTarget } from './target.ts';
 
 export const configServerSuite: Suite = {
@@ -245,4 +246,111 @@ class ConfigScenario {
       exit ? `exited (${describeExit(exit)})` : 'still running',
     );
   }
+}
+
+export const configClientSuite: Suite = {
+  name: 'config-client',
+  description: {
+    en: 'The chat-client checks, then the client started with options, a config file, or both, while PORT in its environment names another server: where does it connect?',
+    fr: 'Les vérifications du client de chat, puis le client lancé avec des options, un fichier de config, ou les deux, pendant que PORT dans son environnement désigne un autre serveur : où se connecte-t-il ?',
+  },
+  checks: [
+    ...chatClientSuite.checks,
+    lab(
+      'config.client-options',
+      'connects where -a and -p say, not where HOST/PORT say',
+      "se connecte là où -a et -p l'indiquent, pas là où HOST/PORT l'indiquent",
+    ),
+    lab(
+      'config.client-file',
+      'connects where the lines of --config FILE say, not where HOST/PORT say',
+      "se connecte là où les lignes de --config FICHIER l'indiquent, pas là où HOST/PORT l'indiquent",
+    ),
+    lab(
+      'config.client-option-over-file',
+      'an option wins over the config file',
+      "une option l'emporte sur le fichier de config",
+    ),
+  ],
+  async run(ctx) {
+    await checkClient(ctx);
+    const ids = ['config.client-options', 'config.client-file', 'config.client-option-over-file'];
+    if (!ctx.wants(...ids)) return;
+    const dir = mkdtempSync(join(tmpdir(), 'tp6-check-config-'));
+    ctx.cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const { host } = ctx.options;
+    const file = (name: string, lines: string): string => {
+      writeFileSync(join(dir, name), lines);
+      return join(dir, name);
+    };
+    const [right1, right2, right3, fromFile] = await Promise.all([1, 2, 3, 4].map(() => listener(ctx)));
+    const [options, config] = await Promise.all([
+      connectsTo(ctx, 'config.client-options', ['-a', host, '-p', String(right1!.port)], right1!),
+      connectsTo(
+        ctx,
+        'config.client-file',
+        ['--config', file('a.conf', `HOST=${host}\nPORT=${right2!.port}\n`)],
+        right2!,
+      ),
+    ]);
+    const id = 'config.client-option-over-file';
+    if (!options || !config)
+      return ctx.list.notJudged(id, `${options ? 'the file' : 'the options'} never worked alone`);
+    const args = [
+      '--config',
+      file('b.conf', `HOST=${host}\nPORT=${fromFile!.port}\n`),
+      '-p',
+      String(right3!.port),
+    ];
+    await connectsTo(ctx, id, args, right3!, [fromFile!]);
+  },
+};
+
+async function listener(ctx: Context): Promise<Listener> {
+  const listening = await Listener.listen(ctx.options.host, 0);
+  ctx.listeners.push(listening);
+  return listening;
+}
+
+/**
+ * Starts the client with `args` and PORT in its environment set to a listener of its own; true when its
+ * connection comes to `right` (and not to the environment's listener nor to the `wrong` ones).
+ */
+async function connectsTo(
+  ctx: Context,
+  id: string,
+  args: string[],
+  right: Listener,
+  wrong: Listener[] = [],
+): Promise<boolean> {
+  const { host, command, cwd, startupMs } = ctx.options;
+  const fromEnv = await listener(ctx);
+  const proc = startTarget({
+    command: [...command, ...args],
+    cwd,
+    env: { HOST: host, PORT: String(fromEnv.port) },
+  });
+  ctx.procs.push(proc);
+  const all = [right, fromEnv, ...wrong];
+  const names = ['the right one', 'the one of HOST/PORT', 'the one of the config file'];
+  const first = await Promise.race(
+    all.map((l, i) => l.accept(startupMs, proc.exited).then((peer) => (peer ? i : undefined))),
+  );
+  await proc.stop('SIGTERM', 2_000);
+  const expected = `a connection to ${host}:${right.port}`;
+  if (first === undefined) {
+    ctx.list.fail(
+      id,
+      expected,
+      proc.output,
+      proc.exit ? `exited (${describeExit(proc.exit)})` : 'no connection',
+    );
+    return false;
+  }
+  return ctx.list.check(
+    id,
+    first === 0,
+    expected,
+    `a connection to ${names[first]} (${host}:${all[first]!.port})`,
+  );
 }

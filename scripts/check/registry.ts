@@ -3,7 +3,7 @@
 // knows a step.
 import { UsageError } from '../cli.ts';
 import { chatClientSuite } from './client.ts';
-import { configServerSuite } from './config.ts';
+import { configClientSuite, configServerSuite } from './config.ts';
 import type { CheckDef, Suite } from './define.ts';
 import { logsClientSuite, logsServerSuite } from './logs.ts';
 import { chatServerSuite } from './server.ts';
@@ -18,6 +18,7 @@ export const SUITES: readonly Suite[] = [
   logsServerSuite,
   logsClientSuite,
   configServerSuite,
+  configClientSuite,
 ];
 
 export function findSuite(name: string): Suite {
