@@ -3,13 +3,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { closeConnections, connect } from './chat-helpers.ts';
 import net from 'node:net';
 import { once } from 'node:events';
-import { stopAll, type Proc } from '../scripts/proc.ts';
-import { type WireClient, closedPort, startChatServer } from '../scripts/chat-wire.ts';
+import type { Proc } from '../scripts/proc.ts';
+import { type WireClient, startChatServer } from '../scripts/chat-wire.ts';
+import { freePort } from '../scripts/ports.ts';
 import { startStepFile } from '../scripts/stepfile.ts';
 
 afterEach(async () => {
   closeConnections();
-  await stopAll();
 });
 
 function startClient(file: string, port: number): Proc {
@@ -46,7 +46,7 @@ describe('every client, when the server cannot be reached', () => {
   it.each(['chat_client_ii_2.ts', 'chat_client_ii_3.ts', 'chat_client_ii_5.ts', 'chat_client_ii_6.ts'])(
     '%s prints one clear line and exits non-zero',
     async (file) => {
-      const port = await closedPort();
+      const port = await freePort();
       const client = startClient(file, port);
       const exit = await client.waitExit();
       expect(exit.code).not.toBe(0);

@@ -11,7 +11,8 @@ import type { Context } from './context.ts';
 import { lab, robustness, type Suite } from './define.ts';
 import { chatClientSuite, checkClient } from './client.ts';
 import { chatScenario, chatServerSuite, startServer } from './server.ts';
-import { freePort, isListening, Listener } from './tcp.ts';
+import { freePort } from '../ports.ts';
+import { isListening, Listener } from './tcp.ts';
 import { startTarget } from './target.ts';
 
 export const configServerSuite: Suite = {

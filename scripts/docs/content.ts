@@ -2,8 +2,17 @@
 // its diffs from its predecessors (lineage). readme.ts renders it as Markdown, site.ts as HTML.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, loadSteps, stepOfFile, type Lang, type Step } from '../steps.ts';
-import { diffTexts, nextStep, predecessors, previousStep, readStepFile, type FileDiff } from './diffs.ts';
+import {
+  ROOT,
+  nextStep,
+  predecessors,
+  previousStep,
+  readStepFile,
+  stepOfFile,
+  type Lang,
+  type Step,
+} from '../steps.ts';
+import { diffTexts, type FileDiff } from '../textdiff.ts';
 
 export const DOCS_SRC = join(ROOT, 'docs-src');
 
@@ -13,10 +22,15 @@ let strings: Record<Lang, Strings> | undefined;
 
 /** The site's interface words, from docs-src/strings.json. */
 export function t(lang: Lang, key: string, params: Record<string, string> = {}): string {
-  strings ??= JSON.parse(readFileSync(join(DOCS_SRC, 'strings.json'), 'utf8')) as Record<Lang, Strings>;
-  const value = strings[lang][key];
+  const value = tOptional(lang, key, params);
   if (value === undefined) throw new Error(`docs-src/strings.json has no "${key}" for ${lang}`);
-  return value.replace(/\{(\w+)\}/g, (whole, name: string) => params[name] ?? whole);
+  return value;
+}
+
+/** The same, or undefined when strings.json has no such key. */
+export function tOptional(lang: Lang, key: string, params: Record<string, string> = {}): string | undefined {
+  strings ??= JSON.parse(readFileSync(join(DOCS_SRC, 'strings.json'), 'utf8')) as Record<Lang, Strings>;
+  return strings[lang][key]?.replace(/\{(\w+)\}/g, (whole, name: string) => params[name] ?? whole);
 }
 
 /** A source file of docs-src, or undefined when it does not exist (optional pages). */
@@ -73,7 +87,6 @@ export interface DiffSection {
   fromStep: Step;
   /** Undefined when either file is not written yet. */
   diff?: FileDiff;
-  oldText?: string;
 }
 
 export interface FileSection {
@@ -100,7 +113,7 @@ export function stepContent(step: Step): StepContent {
       const oldText = readStepFile(from);
       const diff =
         oldText !== undefined && text !== undefined ? diffTexts(from, oldText, file, text) : undefined;
-      return { from, fromStep: stepOfFile(from), diff, oldText };
+      return { from, fromStep: stepOfFile(from), diff };
     });
     return { file, text, diffs };
   });
@@ -108,10 +121,6 @@ export function stepContent(step: Step): StepContent {
     .filter((file) => !step.files.includes(file))
     .map((file) => ({ file, step: stepOfFile(file) }));
   return { step, prev: previousStep(step), next: nextStep(step), files, borrowed };
-}
-
-export function allSteps(): Step[] {
-  return loadSteps();
 }
 
 /** `05 · Pseudonyms` */
