@@ -42,7 +42,7 @@ export function failuresOf(report: CheckReport): string[] {
 }
 
 /**
- * The checker on a step, with short waits, on the checks of its step.json that `keep` keeps (all by
+ * The checker on a step, on the checks of its step.json that `keep` keeps (all by
  * default): a mutant's test need not replay the whole chat scenario, which our own file's test does.
  */
 export function checkStep(
@@ -60,8 +60,9 @@ export function checkStep(
     command,
     cwd: ROOT,
     delay: 0.1,
-    waitMs: 1_000,
-    startupMs: 5_000,
-    exitMs: 2_000,
+    // generous: only a wait that fails lasts this long, and two cores may be shared by many processes
+    waitMs: 2_000,
+    startupMs: 10_000,
+    exitMs: 4_000,
   });
 }
