@@ -81,11 +81,10 @@ function usageError(message: string): never {
 }
 
 /** A whole number from the environment (unset or empty: `fallback`); anything else stops here in one line. */
-function fromEnv(name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+function fromEnv(name: string, fallback: number): number {
   const value = Number(process.env[name] || fallback);
-  if (Number.isInteger(value) && value >= 0 && value <= max) return value;
-  const what = name === 'PORT' ? 'un numéro de port' : 'un nombre entier positif';
-  console.error(`Erreur : ${name}=${process.env[name]} n'est pas ${what}`);
+  if (Number.isInteger(value) && value >= 0) return value;
+  console.error(`Erreur : ${name}=${process.env[name]} n'est pas un nombre entier positif`);
   process.exit(2);
 }
 
