@@ -12,7 +12,7 @@ import { start, stopAll, type Proc, type StartOptions } from '../scripts/proc.ts
 import { compiledStepFile, startStepFile } from '../scripts/stepfile.ts';
 import { ROOT, filePath, findStep } from '../scripts/steps.ts';
 import { checkStep, failuresOf, mutant } from './bonus-helpers.ts';
-import { dump } from './check-helpers.ts';
+import { dump, python } from './check-helpers.ts';
 import { expectOneLineError, tempDir } from './helpers.ts';
 
 // after the file, not after each test: the checker tests run concurrently
@@ -45,7 +45,7 @@ async function servingOn(
   return line.replace(/^Serving on /, '').replace(/:\d+$/, '');
 }
 
-describe('10 · where the server listens: options > file > environment > defaults', () => {
+describe.concurrent('10 · where the server listens: options > file > environment > defaults', () => {
   // Each source says a different address (all of 127.0.0.0/8 is this machine), and port 0: the address the
   // server prints tells which source won. A port the winner hides is invalid: it must not even be read.
   const file = (): string => configFile('HOST=127.0.0.3\nPORT=0\n');
@@ -82,7 +82,7 @@ describe('10 · where the server listens: options > file > environment > default
   });
 });
 
-describe('10 · the client connects where it is told', () => {
+describe.concurrent('10 · the client connects where it is told', () => {
   it.each([
     ['-p', (port: number) => ['-p', String(port)]],
     ['--address and --port', (port: number) => ['--address', '127.0.0.1', '--port', String(port)]],
@@ -97,7 +97,7 @@ describe('10 · the client connects where it is told', () => {
   });
 });
 
-describe('10 · --help, and one line naming what is wrong (exit 2)', () => {
+describe.concurrent('10 · --help, and one line naming what is wrong (exit 2)', () => {
   it.each([SERVER, CLIENT])('%s --help prints the usage and exits 0', async (file) => {
     const proc = startStepFile(file, {}, { args: ['--help'] });
     expect((await proc.waitExit()).code).toBe(0);
@@ -192,6 +192,7 @@ const config = (id: string): boolean => id.startsWith('config.');
 describe('the checker on step 10, config.default included (one run at a time)', () => {
   it.each([
     ['our 10 server', () => ours(SERVER), []],
+    ["a Python server with argparse (a student's III.4)", () => python('chat_server_iii_4.py'), []],
     [
       'a server whose default port is not 8888',
       () => server([["?? '8888'", "?? '88888'"]]),

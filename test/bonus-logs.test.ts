@@ -11,7 +11,7 @@ import { compiledStepFile, startStepFile } from '../scripts/stepfile.ts';
 import { findStep } from '../scripts/steps.ts';
 import { checkStep, failuresOf, mutant } from './bonus-helpers.ts';
 import { closeConnections, connect } from './chat-helpers.ts';
-import { dump } from './check-helpers.ts';
+import { dump, python } from './check-helpers.ts';
 import { tempDir } from './helpers.ts';
 
 // after the file, not after each test: the checker tests run concurrently
@@ -141,6 +141,11 @@ const cases: { name: string; role?: 'client'; run: () => string[]; fails: string
     name: 'our 09 client',
     role: 'client',
     run: () => [process.execPath, compiledStepFile('chat_client_iii_3.ts')],
+    fails: [],
+  },
+  {
+    name: "a Python server with logging (a student's III.3)",
+    run: () => python('chat_server_iii_3.py'),
     fails: [],
   },
   {
