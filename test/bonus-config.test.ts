@@ -267,8 +267,8 @@ describe('the demo of step 10', () => {
       isTTY: false,
       write: (chunk: string) => Boolean((text += chunk)),
     } as unknown as NodeJS.WriteStream;
-    const launch = (path: string, options: StartOptions, args?: readonly string[]): Proc =>
-      startStepFile(basename(path), options.env, { ...options, args });
+    const launch = (path: string, options: StartOptions & { args?: readonly string[] }): Proc =>
+      startStepFile(basename(path), options.env, options);
     const { code, unfinished } = await runChatDemo(findStep('10'), { out, launch });
     expect(code, text).toBe(0);
     expect(unfinished).toEqual([]);

@@ -224,8 +224,8 @@ describe('the demo of step 09', () => {
       isTTY: false,
       write: (chunk: string) => Boolean((text += chunk)),
     } as unknown as NodeJS.WriteStream;
-    const launch = (path: string, options: StartOptions, args?: readonly string[]): Proc =>
-      startStepFile(basename(path), options.env, { ...options, cwd, args });
+    const launch = (path: string, options: StartOptions & { args?: readonly string[] }): Proc =>
+      startStepFile(basename(path), options.env, { ...options, cwd });
     const { code, unfinished } = await runChatDemo(findStep('9'), { out, launch });
     expect(code, text).toBe(0);
     expect(unfinished).toEqual([]);

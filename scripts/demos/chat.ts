@@ -38,7 +38,7 @@ export interface ChatDemoOptions {
   /** How long one `expect` or exit may take. */
   timeoutMs?: number;
   /** How a step file is started (`node --import tsx` by default). */
-  launch?: (path: string, options: StartOptions, args?: readonly string[]) => Proc;
+  launch?: (path: string, options: StartOptions & { args?: readonly string[] }) => Proc;
 }
 
 export interface ChatDemoResult {
@@ -63,8 +63,10 @@ function namesOf(scenario: ChatAction[]): string[] {
   return [...names];
 }
 
-const launchWithTsx = (path: string, options: StartOptions, args: readonly string[] = []): Proc =>
-  startTs(path, args, options);
+const launchWithTsx = (
+  path: string,
+  { args = [], ...options }: StartOptions & { args?: readonly string[] },
+): Proc => startTs(path, args, options);
 
 export async function runChatDemo(step: Step, options: ChatDemoOptions = {}): Promise<ChatDemoResult> {
   const { out = process.stdout, timeoutMs = 10_000, launch = launchWithTsx } = options;
@@ -113,7 +115,7 @@ export async function runChatDemo(step: Step, options: ChatDemoOptions = {}): Pr
         const env = { HOST: '127.0.0.1', PORT: isServer ? '0' : port!, ...action.env };
         const args = (action.args ?? []).map((arg) => arg.replaceAll('{port}', port ?? ''));
         transcript.note(`▶ ${action.start}: ${[file, ...args].join(' ')}`);
-        const proc = launch(filePath(file), { env, onLine: transcript.speaker(action.start) }, args);
+        const proc = launch(filePath(file), { env, args, onLine: transcript.speaker(action.start) });
         procs.push(proc);
         running.set(action.start, proc);
         cursors.set(proc, 0);
