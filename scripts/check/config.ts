@@ -212,15 +212,27 @@ class ConfigScenario {
     await this.listens(id, proc, ['127.0.0.1', filePort], [envPort]);
   }
 
+  /**
+   * Nothing set: 127.0.0.1:8888. Another check may hold that port for a moment: the checker waits until it
+   * is free, and starts again a program that lost the race for it (EADDRINUSE, "address already in use").
+   */
   private async defaults(): Promise<void> {
     const id = 'config.default';
     const set = ['HOST', 'PORT'].filter((name) => process.env[name]);
     if (set.length > 0)
       return this.ctx.list.notJudged(id, `${set.join(' and ')} set in the checker's environment`);
-    if (await isListening('127.0.0.1', 8888))
-      return this.ctx.list.notJudged(id, '127.0.0.1:8888 is already taken');
-    const { proc } = await this.start([], {});
-    await this.listens(id, proc, ['127.0.0.1', 8888], []);
+    const deadline = Date.now() + this.ctx.options.startupMs;
+    const pause = (): Promise<unknown> => new Promise((resolve) => setTimeout(resolve, 200));
+    for (;;) {
+      while (await isListening('127.0.0.1', 8888)) {
+        if (Date.now() >= deadline) return this.ctx.list.notJudged(id, '127.0.0.1:8888 stayed taken');
+        await pause();
+      }
+      const { proc } = await this.start([], {});
+      while (!proc.exit && !(await isListening('127.0.0.1', 8888)) && Date.now() < deadline) await pause();
+      const lostRace = proc.exit && /EADDRINUSE|already in use/i.test(proc.output) && Date.now() < deadline;
+      if (!lostRace) return void (await this.listens(id, proc, ['127.0.0.1', 8888], []));
+    }
   }
 
   private async help(): Promise<void> {
