@@ -61,7 +61,7 @@ export function checkStep(
     cwd: ROOT,
     delay: 0.1,
     // generous: only a wait that fails lasts this long, and two cores may be shared by many processes
-    waitMs: 2_000,
+    waitMs: 4_000,
     startupMs: 10_000,
     exitMs: 4_000,
   });

@@ -46,7 +46,7 @@ describe.each([
     await intruder.send('Hello|z\rbob\x1b[K\n');
     await intruder.waitForClose();
     expect(intruder.text).toBe(
-      'Erreur : le pseudo doit avoir de 1 à 32 caractères, sans | ni caractère de contrôle\n',
+      'Erreur : le pseudo doit avoir de 1 à 32 caractères, sans | ni : ni caractère de contrôle\n',
     );
     const twin = await connect(port);
     await twin.send('Hello|alice');
