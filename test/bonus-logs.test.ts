@@ -126,6 +126,26 @@ describe('09 · the client', () => {
   });
 });
 
+describe('09 · the client, with a LOG_DIR it cannot write', () => {
+  it('says so in one line, logs to ./logs/ and chats as usual', async () => {
+    const { port } = await startChatServer('chat_server_iii_3.ts', { LOG_DIR: tempDir() });
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'file'), '');
+    const env = { HOST: '127.0.0.1', PORT: String(port), LOG_DIR: join(cwd, 'file', 'x') };
+    const client = startStepFile('chat_client_iii_3.ts', env, { cwd });
+    client.write('zoe\n');
+    await client.waitFor('Annonce : zoe a rejoint la chatroom');
+    client.endInput();
+    expect((await client.waitExit()).code).toBe(0);
+    expect(client.stderr).toBe(
+      `Logs : impossible d'écrire dans ${join(cwd, 'file', 'x')} (ENOTDIR), le journal va dans ./logs/\n`,
+    );
+    expect(logLines(join(cwd, 'logs', 'client.log'))).toContain(
+      'Received: Annonce : zoe a rejoint la chatroom',
+    );
+  });
+});
+
 /** Our 09 files with one log line left out (or left raw), each for the one check it must fail. */
 const server = (replacements: [string, string][]): string[] => mutant('chat_server_iii_3.ts', replacements);
 /** Sends to the others without going through broadcast(), hence without a log line. */
