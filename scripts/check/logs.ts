@@ -4,7 +4,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkClient, chatClientSuite } from './client.ts';
+import { checkClient, chatClientSuite, ClientScenario } from './client.ts';
 import type { Context } from './context.ts';
 import { lab, robustness, type Suite } from './define.ts';
 import { chatScenario, chatServerSuite, startServer } from './server.ts';
@@ -98,7 +98,7 @@ export const logsServerSuite: Suite = {
   ],
   async run(ctx) {
     const { dir, files } = logFiles(ctx, 'server.log');
-    const proc = await startServer(ctx, { LOG_DIR: dir });
+    const proc = await startServer(ctx, { env: { LOG_DIR: dir } });
     if (!proc) return;
     await chatScenario(ctx, proc);
     await serverLogScenario(ctx, files);
@@ -181,7 +181,7 @@ export const logsClientSuite: Suite = {
   ],
   async run(ctx) {
     const { dir, files } = logFiles(ctx, 'client.log');
-    await checkClient(ctx, { LOG_DIR: dir });
+    await checkClient(ctx, ClientScenario, { LOG_DIR: dir });
     if (!ctx.wants('logs.client-conversation')) return;
     // what the chat-client scenario sends (as the server) and types (as the user)
     const conversation = [

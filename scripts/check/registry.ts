@@ -5,7 +5,9 @@ import { UsageError } from '../cli.ts';
 import { chatClientSuite } from './client.ts';
 import { configClientSuite, configServerSuite } from './config.ts';
 import { robustness, type CheckDef, type Suite } from './define.ts';
+import { historyClientSuite, historyServerSuite } from './history.ts';
 import { logsClientSuite, logsServerSuite } from './logs.ts';
+import { roomsClientSuite, roomsServerSuite } from './rooms.ts';
 import { chatServerSuite } from './server.ts';
 import { sleepSuite } from './sleep.ts';
 import { webSuite } from './web.ts';
@@ -19,6 +21,10 @@ export const SUITES: readonly Suite[] = [
   logsClientSuite,
   configServerSuite,
   configClientSuite,
+  historyServerSuite,
+  historyClientSuite,
+  roomsServerSuite,
+  roomsClientSuite,
 ];
 
 /** Judged on every run, whatever the suite, after the checker stopped the program. */
