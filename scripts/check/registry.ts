@@ -7,6 +7,8 @@ import { cosmeticsClientSuite, cosmeticsServerSuite } from './cosmetics.ts';
 import { robustness, type CheckDef, type Suite } from './define.ts';
 import { historyClientSuite, historyServerSuite } from './history.ts';
 import { idsClientSuite, idsServerSuite } from './ids.ts';
+import { configClientSuite, configServerSuite } from './config.ts';
+import { logsClientSuite, logsServerSuite } from './logs.ts';
 import { roomsClientSuite, roomsServerSuite } from './rooms.ts';
 import { chatServerSuite } from './server.ts';
 import { sleepSuite } from './sleep.ts';
@@ -21,6 +23,10 @@ export const SUITES: readonly Suite[] = [
   cosmeticsClientSuite,
   idsServerSuite,
   idsClientSuite,
+  logsServerSuite,
+  logsClientSuite,
+  configServerSuite,
+  configClientSuite,
   historyServerSuite,
   historyClientSuite,
   roomsServerSuite,
