@@ -8,7 +8,12 @@ const sockets: string[] = [];
 export interface Terminal {
   /** Types keys (tmux key names such as `Enter` or `C-c` are allowed with `literal: false`). */
   type(keys: string, options?: { literal?: boolean }): void;
-  screen(): string;
+  /** The screen's text; with `escapes`, its colours and attributes too, as escape sequences (`capture-pane -e`). */
+  screen(options?: { escapes?: boolean }): string;
+  /** The pane's title, as a program may set it (`\x1b]0;…\x07`). */
+  title(): string;
+  /** Appends everything the program writes to the terminal from now on to `file` (`pipe-pane`). */
+  record(file: string): void;
   /** The screen's non-empty lines, trailing blanks trimmed. */
   lines(): string[];
   /**
@@ -36,7 +41,8 @@ export function openTerminal(
       env: { ...process.env, LANG: 'C.UTF-8' },
     });
   tmux('new-session', '-d', '-s', 'main', '-x', String(width), '-y', String(height), '-c', cwd, command);
-  const screen = (): string => tmux('capture-pane', '-p', '-t', 'main');
+  const screen = ({ escapes = false } = {}): string =>
+    tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', 'main');
   const linesOf = (text: string): string[] =>
     text
       .split('\n')
@@ -47,6 +53,10 @@ export function openTerminal(
       tmux('send-keys', '-t', 'main', ...(literal ? ['-l', keys] : [keys]));
     },
     screen,
+    title: () => tmux('display-message', '-p', '-t', 'main', '#{pane_title}').trimEnd(),
+    record(file) {
+      tmux('pipe-pane', '-t', 'main', `cat >> ${shellWord(file)}`);
+    },
     lines: () => linesOf(screen()),
     async waitFor(pattern, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;

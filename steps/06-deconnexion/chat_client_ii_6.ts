@@ -5,12 +5,24 @@ import { once } from 'node:events';
 
 const HOST = process.env.HOST || '127.0.0.1'; // unset or empty: the default
 const PORT = Number(process.env.PORT || 8888);
+if (!Number.isInteger(PORT) || PORT < 0 || PORT > 65535) {
+  console.error(`Erreur : PORT=${process.env.PORT} n'est pas un numéro de port`);
+  process.exit(2);
+}
 
 // In a terminal, a message is shown above the line being typed; with a pipe, lines simply follow each other.
 const INTERACTIVE = process.stdin.isTTY === true && process.stdout.isTTY === true;
 
 /** Set when the user leaves, so that the server closing the connection in turn is not news. */
 let leaving = false;
+
+/** Text from the network, harmless in a terminal: control and invisible characters shown as `\x1b`, `\u202e`. */
+function visible(text: string): string {
+  return text.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, (char) => {
+    const hex = char.codePointAt(0)!.toString(16);
+    return hex.length <= 2 ? `\\x${hex.padStart(2, '0')}` : `\\u${hex.padStart(4, '0')}`;
+  });
+}
 
 /** Prints a line above the input line, then redraws the prompt and the half-typed text as they were. */
 function show(rl: readline.Interface, text: string): void {
@@ -47,6 +59,8 @@ async function sendUserInput(
   lines: AsyncIterableIterator<string>,
   socket: net.Socket,
 ): Promise<void> {
+  await once(socket, 'readable').catch(() => {}); // nothing typed is sent before the server's answer
+  if (socket.destroyed) return; // the connection failed instead: receiveMessages says so
   rl.prompt();
   for await (const line of lines) {
     if (!socket.writable) break; // the server closed the connection meanwhile
@@ -62,7 +76,11 @@ async function receiveMessages(socket: net.Socket, rl: readline.Interface): Prom
   try {
     for await (const data of socket as AsyncIterable<string>) {
       for (const line of data.split('\n')) {
-        if (line !== '') show(rl, line);
+        if (line.startsWith('Erreur : ')) {
+          leaving = true; // refused (a pseudo already taken…): the server closes the connection
+          process.exitCode = 1;
+        }
+        if (line !== '') show(rl, visible(line));
       }
     }
     if (!leaving) show(rl, 'Le serveur a fermé la connexion.');
@@ -96,7 +114,7 @@ async function main(): Promise<void> {
     socket.end();
     return;
   }
-  socket.write(`Hello|${pseudo}\n`);
+  socket.write(`Hello|${pseudo}`); // exactly these bytes: the server's answer, not a newline, ends the Hello
 
   await Promise.all([sendUserInput(rl, lines, socket), receiveMessages(socket, rl)]); // asyncio.gather
 }

@@ -1,12 +1,20 @@
 // The chat server that sees clients leave, and closes every connection when it stops.
+// Beyond the lab, what a room full of students needs: harmless text, unique pseudos, limits, whole lines.
 import net from 'node:net';
 import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const HOST = process.env.HOST || '127.0.0.1'; // unset or empty: the default
-const PORT = Number(process.env.PORT || 8888); // 0: any free port
-const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+const PORT = fromEnv('PORT', 8888, 65535); // 0: any free port
+const MAX_CLIENTS = fromEnv('MAX_CLIENTS', 500); // connections at once, joined or not
+const HELLO_TIMEOUT_MS = fromEnv('HELLO_TIMEOUT_MS', 10_000); // the tests shorten it
 const MAX_HELLO_LENGTH = 1024;
-const HELLO_PAUSE_MS = 200; // how long a Hello without "\n" may wait for the rest of it
+const MAX_PSEUDO_LENGTH = 32;
+const MAX_MESSAGE_LENGTH = 64 * 1024; // characters: a longer line is cut there
+const HIGH_WATER = 1024 * 1024; // bytes queued for one reader: above this, senders wait
+const STUCK_MS = 30_000; // a reader above the mark that reads nothing for this long is let go
+const PAUSE_MS = 500; // text without a newline is relayed once its sender pauses this long
+const BAD_PSEUDO = 'Erreur : le pseudo doit avoir de 1 à 32 caractères, sans | ni caractère de contrôle';
 
 interface Client {
   socket: net.Socket; // Python keeps a reader and a writer: a Node socket is both
@@ -16,33 +24,31 @@ interface Client {
 /** The connected clients, keyed by their address `IP:port`. */
 const CLIENTS = new Map<string, Client>();
 
+/** A whole number from the environment (unset or empty: `fallback`); anything else stops here in one line. */
+function fromEnv(name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+  const value = Number(process.env[name] || fallback);
+  if (Number.isInteger(value) && value >= 0 && value <= max) return value;
+  const what = name === 'PORT' ? 'un numéro de port' : 'un nombre entier positif';
+  console.error(`Erreur : ${name}=${process.env[name]} n'est pas ${what}`);
+  process.exit(2);
+}
+
 /** `IP:port` of the other end, an IPv4 address shown plainly (`127.0.0.1`, not `::ffff:127.0.0.1`). */
 function addressOf(socket: net.Socket): string {
   const ip = (socket.remoteAddress ?? '?').replace(/^::ffff:/, '');
   return `${ip}:${socket.remotePort}`;
 }
 
-/** The messages in what was just read: one per line (a client may send several at once). */
-function messagesIn(data: string): string[] {
-  return data
-    .split('\n')
-    .map((line) => line.replace(/\r$/, ''))
-    .filter((line) => line !== '');
+/** Text from the network, harmless in a terminal: control and invisible characters shown as `\x1b`, `\u202e`. */
+function visible(text: string): string {
+  return text.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, (char) => {
+    const hex = char.codePointAt(0)!.toString(16);
+    return hex.length <= 2 ? `\\x${hex.padStart(2, '0')}` : `\\u${hex.padStart(4, '0')}`;
+  });
 }
 
-/** The pseudo in a first line `Hello|<PSEUDO>`, or undefined if the line is anything else. */
-function pseudoIn(hello: string): string | undefined {
-  if (!hello.startsWith('Hello|')) return undefined;
-  const pseudo = hello.slice('Hello|'.length).trim();
-  return pseudo === '' ? undefined : pseudo;
-}
-
-/** writer.write: the bytes are queued and sent in the background ('drain' is Python's `await writer.drain()`). */
 function send(socket: net.Socket, text: string): void {
-  if (!socket.writable) return;
-  // Not waiting for 'drain' lets one slow reader hold nobody up; one that reads nothing at all is let go.
-  if (socket.writableLength > MAX_QUEUED_BYTES) socket.destroy();
-  else socket.write(`${text}\n`);
+  if (socket.writable) socket.write(`${text}\n`);
 }
 
 /** Sends `text` to every client but the one at `exceptAddress`. */
@@ -53,48 +59,56 @@ function broadcast(text: string, exceptAddress?: string): void {
 }
 
 /**
- * The first line, "Hello|<PSEUDO>", however TCP cuts it: what is read is gathered up to the end of the
- * line. A Hello with no newline at all (the lab's Python client sends "Hello|it4" alone) is taken as it is
- * once the client pauses. Resolves with the pseudo and what came after the Hello, or undefined if the
- * first message is anything else, or if the client leaves first.
+ * Python's `await writer.drain()`, for every reader at once: resolves when no queue is above the mark, so
+ * that a flood waits in its sender's socket, not in the readers' queues. A reader that takes nothing for
+ * STUCK_MS while above it is let go: it cannot hold the room forever.
  */
-function readHello(socket: net.Socket): Promise<{ pseudo: string; rest: string } | undefined> {
-  return new Promise((resolve) => {
-    let text = '';
-    let pause: NodeJS.Timeout | undefined;
-    const finish = (hello: string, rest: string): void => {
-      clearTimeout(pause);
-      socket.off('data', onData).off('close', onClose);
-      socket.pause(); // what comes next waits in the socket for the relay loop
-      const pseudo = pseudoIn(hello.replace(/\r$/, ''));
-      resolve(pseudo === undefined ? undefined : { pseudo, rest });
-    };
-    const onData = (data: string): void => {
-      text += data;
-      const end = text.indexOf('\n');
-      if (end !== -1) {
-        finish(text.slice(0, end), text.slice(end + 1));
-        return;
-      }
-      const couldBeHello = text.startsWith('Hello|') || 'Hello|'.startsWith(text);
-      if (!couldBeHello || text.length > MAX_HELLO_LENGTH) {
-        finish(text, '');
-        return;
-      }
-      clearTimeout(pause);
-      pause = setTimeout(() => finish(text, ''), HELLO_PAUSE_MS);
-    };
-    const onClose = (): void => finish('', '');
-    socket.on('data', onData).once('close', onClose);
-  });
+async function roomForAll(): Promise<void> {
+  for (const { socket } of CLIENTS.values()) {
+    while (socket.writableLength > HIGH_WATER && !socket.destroyed) {
+      const taken = socket.bytesWritten - socket.writableLength; // what the reader's side took so far
+      const done = new AbortController();
+      const { signal } = done;
+      await Promise.race([
+        once(socket, 'drain', { signal }),
+        once(socket, 'close', { signal }),
+        sleep(STUCK_MS, undefined, { signal }),
+      ]);
+      done.abort();
+      if (socket.bytesWritten - socket.writableLength === taken) socket.destroy();
+    }
+  }
 }
 
-/** Prints and relays every message in what was read. */
-function relay(address: string, pseudo: string, data: string): void {
-  for (const message of messagesIn(data)) {
-    console.log(`Message received from ${address} : ${message}`);
-    broadcast(`${pseudo} a dit : ${message}`, address);
+/** Sends the error line, then closes the connection. */
+function refuse(socket: net.Socket, address: string, error: string): void {
+  console.log(`Refused ${address}: ${error}`);
+  socket.end(`${error}\n`, () => socket.destroy());
+}
+
+/** The Hello, `Hello|<PSEUDO>`: the client joins and everyone hears of it, or it gets an error line. */
+function join(socket: net.Socket, address: string, hello: string): string | undefined {
+  const pseudo = hello.startsWith('Hello|') ? hello.slice('Hello|'.length).trim() : '';
+  let error: string | undefined;
+  if (pseudo === '') error = 'Erreur : le premier message doit être Hello|<PSEUDO>';
+  else if (hello.length > MAX_HELLO_LENGTH || [...pseudo].length > MAX_PSEUDO_LENGTH) error = BAD_PSEUDO;
+  else if (/[\p{Cc}\p{Cf}\u2028\u2029|]/u.test(pseudo))
+    error = BAD_PSEUDO; // nobody passes for bob
+  else if ([...CLIENTS.values()].some((client) => client.pseudo === pseudo))
+    error = `Erreur : le pseudo ${pseudo} est déjà pris`;
+  if (error !== undefined) {
+    refuse(socket, address, error);
+    return undefined;
   }
+  CLIENTS.set(address, { socket, pseudo });
+  broadcast(`Annonce : ${pseudo} a rejoint la chatroom`);
+  return pseudo;
+}
+
+/** Prints and relays one message: the console shows it harmlessly, the others get it as it came. */
+function relay(address: string, pseudo: string, message: string): void {
+  console.log(`Message received from ${address} : ${visible(message)}`);
+  broadcast(`${pseudo} a dit : ${message}`, address);
 }
 
 async function handleClientMsg(socket: net.Socket): Promise<void> {
@@ -102,30 +116,55 @@ async function handleClientMsg(socket: net.Socket): Promise<void> {
   // Python would only lose this client's task; Node stops the whole server on an unhandled 'error'.
   socket.on('error', (error) => console.log(`Connection with ${address} lost: ${error.message}`));
   socket.setEncoding('utf8'); // bytes → text; invalid UTF-8 becomes '�' instead of an exception
-
-  const hello = await readHello(socket);
-  if (hello === undefined) {
-    if (socket.destroyed) return; // gone before its Hello
-    console.log(`Refused ${address}: its first message is not Hello|<PSEUDO>`);
-    socket.end('Erreur : le premier message doit être Hello|<PSEUDO>\n', () => socket.destroy());
+  socket.setMaxListeners(0); // every sender may be waiting for this reader's 'drain'
+  if (CONNECTIONS.size > MAX_CLIENTS) {
+    refuse(socket, address, `Erreur : la chatroom est pleine (${MAX_CLIENTS} connexions)`);
     return;
   }
-  const { pseudo } = hello;
-  CLIENTS.set(address, { socket, pseudo });
-  broadcast(`Annonce : ${pseudo} a rejoint la chatroom`);
-  relay(address, pseudo, hello.rest);
+  const late = `Erreur : aucun Hello|<PSEUDO> reçu en ${HELLO_TIMEOUT_MS / 1000} s`;
+  const deadline = setTimeout(() => refuse(socket, address, late), HELLO_TIMEOUT_MS);
+  const reads = (socket as AsyncIterable<string>)[Symbol.asyncIterator]();
+  let pending = ''; // the unfinished end of what was read, kept until its newline comes
+  let pause: NodeJS.Timeout | undefined;
   try {
-    for await (const data of socket as AsyncIterable<string>) {
-      // while True: data = await reader.read(1024)
-      relay(address, pseudo, data);
+    // The first read is the Hello, up to its newline if it has one (the lab's client sends none).
+    const { value: first, done: gone } = await reads.next();
+    clearTimeout(deadline);
+    if (gone || !socket.writable) return; // it left, or it was too late
+    const end = first.includes('\n') ? first.indexOf('\n') : first.length;
+    const pseudo = join(socket, address, first.slice(0, end));
+    if (pseudo === undefined) return;
+
+    /** Relays each whole line of `data`, cut to MAX_MESSAGE_LENGTH, and keeps its unfinished end. */
+    const relayLines = (data: string): void => {
+      const lines = (pending + data).split('\n');
+      pending = lines.pop()!.slice(0, MAX_MESSAGE_LENGTH);
+      for (const line of lines) {
+        const message = line.replace(/\r$/, '').slice(0, MAX_MESSAGE_LENGTH);
+        if (message !== '') relay(address, pseudo, message);
+      }
+    };
+    relayLines(first.slice(end + 1));
+    for (;;) {
+      // text with no newline (the lab's Python client sends none) is a message once its sender pauses
+      if (pending !== '') pause = setTimeout(() => relayLines('\n'), PAUSE_MS);
+      const { value: data, done } = await reads.next(); // data = await reader.read(1024)
+      clearTimeout(pause);
+      if (done) break;
+      relayLines(data);
+      await roomForAll();
     }
+    relayLines('\n'); // the end of the connection ends its last line too
   } catch {
     // already reported by the 'error' listener
   } finally {
-    // a clean close, a reset or an error: in every case the loop ends and we get here, once
-    if (CLIENTS.get(address)?.socket === socket) {
+    clearTimeout(deadline);
+    clearTimeout(pause);
+    // a clean close, a reset or an error: in every case we get here, once
+    const client = CLIENTS.get(address);
+    if (client?.socket === socket) {
       CLIENTS.delete(address);
-      broadcast(`Annonce : ${pseudo} a quitté la chatroom`);
+      broadcast(`Annonce : ${client.pseudo} a quitté la chatroom`);
     }
   }
 }
@@ -142,7 +181,7 @@ try {
   server.listen(PORT, HOST);
   await once(server, 'listening');
 } catch (error) {
-  // a port already taken (another server?), a bad PORT, an address not on this machine
+  // a port already taken (another server?), an address not on this machine
   console.error(
     `Erreur : impossible d'écouter sur ${HOST}:${PORT} (${(error as NodeJS.ErrnoException).code})`,
   );
