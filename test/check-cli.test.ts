@@ -74,7 +74,10 @@ describe('bad input: a usage error with one clear line', () => {
 
   it.each([
     [['1', '--role', 'server', '--', 'x'], /^step 01-sleep has no server to check; its roles: script$/],
-    [['1', '--variant', 'fast', '--', 'x'], /^--variant for step 01-sleep is one of async, sync, not "fast"$/],
+    [
+      ['1', '--variant', 'fast', '--', 'x'],
+      /^--variant for step 01-sleep is one of async, sync, not "fast"$/,
+    ],
     [['5', '--variant', 'ii_2', '--', 'x'], /^step 05-pseudos has no variants; drop --variant$/],
   ])('%j', async (args, message) => {
     await expect(runCheck(parseArgs(args).options)).rejects.toThrow(message);
