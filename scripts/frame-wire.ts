@@ -89,6 +89,11 @@ export class FramedConnection {
     return this.watch.wait(ready, timeoutMs);
   }
 
+  /** Checks the pending waits again, after a change elsewhere (another connection closed). */
+  notify(): void {
+    this.watch.notify();
+  }
+
   /** Like `wait`, but rejects after `timeoutMs`, naming `what` and showing the last frames. */
   async until(ready: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
     if (!(await this.watch.wait(ready, timeoutMs)))

@@ -15,7 +15,11 @@ afterEach(async () => {
   await stopAll();
 });
 
-async function join(port: number, pseudo: string, others: FramedConnection[] = []): Promise<FramedConnection> {
+async function join(
+  port: number,
+  pseudo: string,
+  others: FramedConnection[] = [],
+): Promise<FramedConnection> {
   const connection = await FramedConnection.connect(port);
   opened.push(connection);
   const marks = others.map((other) => other.frames.length);

@@ -92,7 +92,7 @@ async function checkClient(ctx: Context): Promise<void> {
   if (ctx.wants('client.exit-message', 'client.exits')) await scenario.serverLeaves();
 }
 
-class ClientScenario {
+export class ClientScenario {
   private readonly wait: number;
   constructor(
     private readonly ctx: Context,

@@ -5,10 +5,17 @@ import { UsageError } from '../cli.ts';
 import { chatClientSuite } from './client.ts';
 import type { CheckDef, Suite } from './define.ts';
 import { chatServerSuite } from './server.ts';
+import { FRAMED_SUITES } from './framed.ts';
 import { sleepSuite } from './sleep.ts';
 import { webSuite } from './web.ts';
 
-export const SUITES: readonly Suite[] = [sleepSuite, webSuite, chatServerSuite, chatClientSuite];
+export const SUITES: readonly Suite[] = [
+  sleepSuite,
+  webSuite,
+  chatServerSuite,
+  chatClientSuite,
+  ...FRAMED_SUITES,
+];
 
 export function findSuite(name: string): Suite {
   const suite = SUITES.find((s) => s.name === name);

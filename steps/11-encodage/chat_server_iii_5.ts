@@ -168,15 +168,13 @@ function join(socket: net.Socket, address: string, pseudo: string): string | und
   return pseudo;
 }
 
-/** Prints one message (harmlessly, a long one cut) and relays it: the pseudo and the message, each with its length. */
+/** Prints a message (harmlessly, a long one cut) and relays it: pseudo and message, each after its length. */
 function relay(address: string, pseudo: string, message: Buffer): void {
   const text = message.toString(); // invalid UTF-8 becomes '�' instead of an exception
   const shown = text.length > 200 ? `${text.slice(0, 200)}… (${message.length} octets)` : text;
   console.log(`Message received from ${address} : ${visible(shown)}`);
-  broadcast(
-    encodeFrame(RELAY, Buffer.concat([withLength(Buffer.from(pseudo)), withLength(message)])),
-    address,
-  );
+  const payload = Buffer.concat([withLength(Buffer.from(pseudo)), withLength(message)]);
+  broadcast(encodeFrame(RELAY, payload), address);
 }
 
 async function handleClientMsg(socket: net.Socket): Promise<void> {
