@@ -73,7 +73,7 @@ function withLength(bytes: Buffer): Buffer {
 }
 
 function encodeFrame(type: number, payload: Buffer): Buffer {
-  return Buffer.concat([Buffer.of(type), withLength(payload)]);
+  return Buffer.concat([Buffer.of(type), encodeLength(payload.length), payload]);
 }
 
 /** The length written at `at`, and where what it measures starts; undefined if the bytes stop before. */
