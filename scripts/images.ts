@@ -1,6 +1,7 @@
 // Small test pictures for step 12 (images), made in memory: the demo's smiley (`node --import tsx
 // scripts/images.ts out.png` writes it), and PNG/JPEG files for the checker and the tests.
 import { writeFileSync } from 'node:fs';
+import zlib from 'node:zlib';
 import { PNG } from 'pngjs';
 import jpeg from 'jpeg-js';
 import { runMain } from './cli.ts';
@@ -35,6 +36,19 @@ export function smileyPng(width = 64, height = 32): Buffer {
 
 export function smileyJpeg(width = 64, height = 32): Buffer {
   return jpeg.encode(smileyPixels(width, height), 90).data;
+}
+
+/** A valid PNG over `bytes` bytes: the smiley with a private ancillary chunk of padding (decoders skip it). */
+export function bigPng(bytes: number): Buffer {
+  const png = smileyPng();
+  const type = Buffer.from('paDd'); // lowercase first letter: ancillary, safe to ignore
+  const data = Buffer.alloc(bytes, 'x');
+  const head = Buffer.alloc(4);
+  head.writeUInt32BE(data.length);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(zlib.crc32(Buffer.concat([type, data])));
+  const end = png.length - 12; // the IEND chunk
+  return Buffer.concat([png.subarray(0, end), head, type, data, crc, png.subarray(end)]);
 }
 
 if (import.meta.filename === process.argv[1]) {

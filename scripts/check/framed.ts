@@ -3,6 +3,9 @@
 // server it reads what the client sends and writes frames cut in pieces or glued together.
 import net from 'node:net';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FramedConnection } from '../frame-wire.ts';
 import {
   decodeRelay,
@@ -10,10 +13,13 @@ import {
   encodeFrame,
   encodeRelay,
   HELLO,
+  IMAGE,
+  IMAGE_RELAY,
   MESSAGE,
   RELAY,
   TEXT,
 } from '../frames.ts';
+import { bigPng, smileyJpeg, smileyPng } from '../images.ts';
 import type { Proc } from '../proc.ts';
 import { ClientScenario, chatClientSuite } from './client.ts';
 import type { Context } from './context.ts';
@@ -69,6 +75,11 @@ export const framedServerSuite: Suite = {
       'un en-tête qui annonce 1 Gio coupe cette connexion aussitôt, sans attendre le contenu',
     ),
     lab(
+      'image.relay',
+      'an IMAGE frame (type 5) reaches every other client as an IMAGE_RELAY frame (type 6): pseudo, same bytes',
+      'une trame IMAGE (type 5) parvient à chaque autre client en trame IMAGE_RELAY (type 6) : pseudo, mêmes octets',
+    ),
+    lab(
       'framed.long',
       'a 1 MB message is relayed whole, its length in the long form (0xFFFF, then the length of the length)',
       'un message de 1 Mo est relayé entier, sa longueur sous la forme longue (0xFFFF, puis la longueur de la longueur)',
@@ -99,6 +110,21 @@ export const framedClientSuite: Suite = {
       'framed.client-prints',
       'shows a TEXT frame as its text and a RELAY frame as "<PSEUDO> a dit : {msg}", however they are cut',
       'affiche une trame TEXT telle quelle et une trame RELAY sous la forme « <PSEUDO> a dit : {msg} », quel que soit le découpage',
+    ),
+    lab(
+      'image.sends',
+      '"/image <file>" sends the PNG or JPEG file\'s bytes in an IMAGE frame (type 5)',
+      '« /image <fichier> » envoie les octets du fichier PNG ou JPEG dans une trame IMAGE (type 5)',
+    ),
+    lab(
+      'image.refused',
+      'a missing file, a file that is not an image, an image over 5 MiB: a line for the user, nothing sent',
+      "un fichier absent, un fichier qui n'est pas une image, une image de plus de 5 Mio : une ligne pour l'utilisateur, rien d'envoyé",
+    ),
+    lab(
+      'image.shows',
+      'an IMAGE_RELAY frame is shown as text lines, 80 columns at most when the output is not a terminal',
+      "une trame IMAGE_RELAY s'affiche en lignes de texte, 80 colonnes au plus quand la sortie n'est pas un terminal",
     ),
     reuse(chatClientSuite, 'client.exit-message'),
     reuse(chatClientSuite, 'client.exits'),
@@ -274,7 +300,38 @@ export class FramedServerScenario {
     if (this.ctx.wants('framed.bad-frame')) await this.dropped('framed.bad-frame', encodeFrame(9, 'x'), a, b);
     if (this.ctx.wants('framed.oversized'))
       await this.dropped('framed.oversized', Buffer.from([MESSAGE, 0xff, 0xff, 4, 0x40, 0, 0, 0]), a, b);
+    if (this.ctx.wants('image.relay')) await this.image(a, b);
     if (this.ctx.wants('framed.long')) await this.long(a, b);
+  }
+
+  /** alice sends a PNG: bob and zoe each get an IMAGE_RELAY with alice's pseudo and the same bytes. */
+  private async image(a: FramedConnection, b: FramedConnection): Promise<void> {
+    const { connection: z } = await this.join('zoe', [a, b]);
+    if (!z) return this.ctx.list.fail('image.relay', 'a connection', '', 'refused');
+    const png = smileyPng();
+    const marks = [b.frames.length, z.frames.length];
+    a.send(IMAGE, png);
+    const same = (connection: FramedConnection, from: number): boolean =>
+      connection.frames.slice(from).some((frame) => {
+        if (frame.type !== IMAGE_RELAY) return false;
+        try {
+          const { pseudo, message } = decodeRelay(frame.payload);
+          return pseudo === 'alice' && message.equals(png);
+        } catch {
+          return false;
+        }
+      });
+    const wake = (): void => b.notify();
+    z.socket.on('data', wake);
+    await b.wait(() => (same(b, marks[0]!) && same(z, marks[1]!)) || a.closed || b.closed, this.wait);
+    z.socket.off('data', wake);
+    const missing = [b, z].findIndex((connection, i) => !same(connection, marks[i]!));
+    this.ctx.list.check(
+      'image.relay',
+      missing === -1,
+      `IMAGE_RELAY "alice": ${png.length} bytes, to bob and zoe`,
+      missing === -1 ? undefined : `${['bob', 'zoe'][missing]}: ${received([b, z][missing], marks[missing])}`,
+    );
   }
 
   /**
@@ -397,6 +454,7 @@ async function checkFramedClient(ctx: Context): Promise<void> {
   await scenario.hello();
   await scenario.prints();
   await scenario.sends();
+  if (ctx.wants('image.sends', 'image.refused', 'image.shows')) await scenario.images();
   if (ctx.wants('client.exit-message', 'client.exits'))
     await new ClientScenario(ctx, proc, new Peer(server.socket)).serverLeaves();
 }
@@ -499,5 +557,85 @@ export class FramedClientScenario {
       if (seen.kind !== 'exact') return void this.ctx.list.observe(id, line, seen);
     }
     this.ctx.list.pass(id);
+  }
+
+  /** Step 12: `/image` with a PNG and a JPEG, then three bad files, then an image received from bob. */
+  async images(): Promise<void> {
+    const dir = mkdtempSync(join(tmpdir(), 'tp6-check-images-'));
+    this.ctx.cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const files = {
+      png: smileyPng(),
+      jpg: smileyJpeg(),
+      txt: Buffer.from('pas une image\n'),
+      big: bigPng(6 * 1024 * 1024),
+    };
+    for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, `image.${name}`), bytes);
+    if (this.ctx.wants('image.sends')) await this.sendsImages(join(dir, 'image'), [files.png, files.jpg]);
+    if (this.ctx.wants('image.refused')) await this.refuses(join(dir, 'image'));
+    if (this.ctx.wants('image.shows')) await this.showsImage();
+  }
+
+  private async sendsImages(path: string, images: Buffer[]): Promise<void> {
+    const { server } = this;
+    const mark = server.frames.length;
+    this.proc.write(`/image ${path}.png\n/image ${path}.jpg\n`);
+    await server.wait(() => server.frames.length >= mark + 2 || server.closed, this.wait);
+    const sent = server.frames.slice(mark, mark + 2);
+    const ok =
+      sent.length === 2 && sent.every((frame, i) => frame.type === IMAGE && frame.payload.equals(images[i]!));
+    this.ctx.list.check(
+      'image.sends',
+      ok,
+      `IMAGE (${images[0]!.length} bytes), IMAGE (${images[1]!.length} bytes): the files' bytes`,
+      received(server, mark),
+    );
+  }
+
+  /** Each bad file gets some output and no frame; a line typed after them is the barrier. */
+  private async refuses(path: string): Promise<void> {
+    const { server, proc } = this;
+    const mark = server.frames.length;
+    const last = 'après les images';
+    const silent: string[] = [];
+    for (const file of [`${path}.absent.png`, `${path}.txt`, `${path}.big`]) {
+      const from = proc.stdout.length;
+      proc.write(`/image ${file}\n`);
+      if (!(await procUntil(proc, () => proc.stdout.slice(from).trim() !== '', this.wait))) silent.push(file);
+    }
+    proc.write(`${last}\n`);
+    const isLast = (frame: { payload: Buffer }): boolean => frame.payload.toString() === last;
+    await server.wait(() => server.frames.slice(mark).some(isLast) || server.closed, this.wait);
+    const sent = server.frames.slice(mark).filter((frame) => !isLast(frame));
+    const id = 'image.refused';
+    if (sent.length > 0) return this.ctx.list.fail(id, 'no frame for the bad files', received(server, mark));
+    if (silent.length > 0)
+      return this.ctx.list.fail(
+        id,
+        'a line for each bad file',
+        proc.stdout,
+        `nothing for ${silent.join(', ')}`,
+      );
+    this.ctx.list.pass(id);
+  }
+
+  /** A 160 × 40 picture from bob, then a TEXT frame as the barrier: the lines between are the picture. */
+  private async showsImage(): Promise<void> {
+    const from = this.proc.stdout.length;
+    const barrier = 'Annonce : fin de l’image';
+    const seen = await this.showsOnScreen(
+      [encodeFrame(IMAGE_RELAY, encodeRelay('bob', smileyPng(160, 40))), encodeFrame(TEXT, barrier)],
+      [barrier],
+    );
+    const id = 'image.shows';
+    if (seen.kind !== 'exact') return void this.ctx.list.observe(id, barrier, seen);
+    const shown = stripAnsi(this.proc.stdout.slice(from));
+    const lines = shown.slice(0, shown.indexOf(barrier)).split('\n');
+    const art = lines.filter((line) => line.trim() !== '' && !line.includes('bob'));
+    const wide = art.filter((line) => [...line].length > 80);
+    if (art.length < 4)
+      return this.ctx.list.fail(id, 'the picture in at least 4 lines', shown, 'too few lines');
+    const why =
+      wide.length > 0 ? `${wide.length} lines are wider (${[...wide[0]!].length} columns)` : undefined;
+    this.ctx.list.check(id, wide.length === 0, 'lines of 80 columns at most', shown, why);
   }
 }
