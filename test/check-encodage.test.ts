@@ -92,13 +92,13 @@ const cases: { name: string; command: () => string[]; client?: boolean; fails: s
   },
   {
     name: 'a client that sends each line with its newline (near miss)',
-    command: () => mutant(CLIENT, ['Buffer.from(line)', 'Buffer.from(`${line}\\n`)']),
+    command: () => mutant(CLIENT, ['Buffer.from(line)', "Buffer.from(line + '\\n')"]),
     client: true,
     fails: ['framed.client-sends:near-miss'],
   },
   {
     name: 'a client that shows a relay as "<PSEUDO>: {msg}"',
-    command: () => mutant(CLIENT, ['a dit : ${visible(message)}', ': ${visible(message)}']),
+    command: () => mutant(CLIENT, ['} a dit : $', '}: $']),
     client: true,
     fails: ['framed.client-prints:fail'],
   },
