@@ -5,10 +5,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { UsageError, runMain } from './cli.ts';
+import { UsageError, isEntryPoint, parseCommandLine, runMain } from './cli.ts';
 import { connectMany, startChatServer, type WireClient } from './chat-wire.ts';
-import { reportedSeconds } from './demos/web.ts';
+import { reportedSeconds } from './web-lines.ts';
 import { DEFAULT_SITES, startFakeWeb, writeUrlList } from './fakeweb.ts';
 import { startTs, stopAll, stopAllOnSignals } from './proc.ts';
 import { filePath } from './steps.ts';
@@ -151,9 +150,8 @@ async function benchChat(clientCount: number, senders: number, messages: number)
 }
 
 async function main(): Promise<void> {
-  let values: { only?: string[]; runs: string; clients: string; senders: string; messages: string };
-  try {
-    ({ values } = parseArgs({
+  const { values } = parseCommandLine(
+    {
       options: {
         only: { type: 'string', multiple: true },
         runs: { type: 'string', default: '3' },
@@ -161,12 +159,9 @@ async function main(): Promise<void> {
         senders: { type: 'string', default: '10' },
         messages: { type: 'string', default: '20' },
       },
-    }));
-  } catch (error) {
-    throw new UsageError(
-      `${(error as Error).message} (npm run bench -- [--only web|sleep|chat] [--runs N] [--clients N] [--senders N] [--messages N])`,
-    );
-  }
+    },
+    'npm run bench -- [--only web|sleep|chat] [--runs N] [--clients N] [--senders N] [--messages N]',
+  );
   const numbers = Object.fromEntries(
     ['runs', 'clients', 'senders', 'messages'].map((key) => [key, Number(values[key as 'runs'])]),
   );
@@ -190,4 +185,4 @@ async function main(): Promise<void> {
   }
 }
 
-runMain(main);
+if (isEntryPoint(import.meta)) runMain(main);

@@ -20,15 +20,6 @@ export async function startChatServer(file: string, env: NodeJS.ProcessEnv = {})
   return { proc, port };
 }
 
-/** A port where nothing listens (it was free a moment ago). */
-export async function closedPort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 export class WireClient {
   error: Error | undefined;
   readonly closed: Promise<void>;

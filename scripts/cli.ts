@@ -1,6 +1,6 @@
 // What every script of the toolkit shares on the command line: one-line errors, colours, the main wrapper.
 import { realpathSync } from 'node:fs';
-import { styleText } from 'node:util';
+import { parseArgs, styleText, type ParseArgsConfig } from 'node:util';
 
 /** A mistake of the user's: printed as one line, exit code 2. */
 export class UsageError extends Error {}
@@ -39,5 +39,20 @@ export function isEntryPoint(meta: ImportMeta): boolean {
     return realpathSync(entry) === realpathSync(meta.filename);
   } catch {
     return false;
+  }
+}
+
+/** node:util parseArgs, with its errors turned into one short usage line (`unknown option "--wat"; usage: …`). */
+export function parseCommandLine<T extends ParseArgsConfig>(
+  config: T,
+  usage: string,
+): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    const first = (error as Error).message
+      .split('. ')[0]!
+      .replace(/^Unknown option '([^']+)'/, 'unknown option "$1"');
+    throw new UsageError(`${first.charAt(0).toLowerCase()}${first.slice(1)}; ${usage}`);
   }
 }

@@ -1,17 +1,8 @@
 // `npm run diff 4 5`, `npm run diff 5` (against the step before), `--stat`, `--no-color`: the unified diff
 // between two steps in the terminal, each file paired with the file it descends from (step.json lineage).
-import { realpathSync } from 'node:fs';
-import { UsageError, colourer, runMain } from './cli.ts';
-import { findStep, type Step } from './steps.ts';
-import {
-  diffTexts,
-  hunkHeader,
-  pairSteps,
-  previousStep,
-  readStepFile,
-  repoPath,
-  type Hunk,
-} from './docs/diffs.ts';
+import { UsageError, colourer, isEntryPoint, parseCommandLine, runMain } from './cli.ts';
+import { findStep, pairSteps, previousStep, readStepFile, repoPath, type Step } from './steps.ts';
+import { diffTexts, hunkHeader, type Hunk } from './textdiff.ts';
 
 const USAGE =
   'usage: npm run diff -- <step> [<step>] [--stat] [--no-color]   (a step is 5, 05 or 05-pseudos)';
@@ -24,25 +15,33 @@ export interface Options {
 }
 
 export function parseArgs(argv: readonly string[]): Options | 'help' {
-  const positional: string[] = [];
-  let stat = false;
-  let colour: boolean | undefined;
-  for (const arg of argv) {
-    if (arg === '--stat') stat = true;
-    else if (arg === '--no-color' || arg === '--no-colour') colour = false;
-    else if (arg === '--color' || arg === '--colour') colour = true;
-    else if (arg === '-h' || arg === '--help') return 'help';
-    else if (arg.startsWith('-')) throw new UsageError(`unknown option "${arg}"; ${USAGE}`);
-    else positional.push(arg);
-  }
-  if (positional.length === 0 || positional.length > 2) throw new UsageError(USAGE);
-  if (positional.length === 1) {
-    const to = findStep(positional[0]!);
+  const { values, positionals } = parseCommandLine(
+    {
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        stat: { type: 'boolean' },
+        color: { type: 'boolean' },
+        colour: { type: 'boolean' },
+        'no-color': { type: 'boolean' },
+        'no-colour': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    },
+    USAGE,
+  );
+  if (values.help) return 'help';
+  const colour =
+    values['no-color'] || values['no-colour'] ? false : values.color || values.colour ? true : undefined;
+  const stat = values.stat === true;
+  if (positionals.length === 0 || positionals.length > 2) throw new UsageError(USAGE);
+  if (positionals.length === 1) {
+    const to = findStep(positionals[0]!);
     const from = previousStep(to);
     if (!from) throw new UsageError(`step ${to.id} is the first one: give two steps`);
     return { from, to, stat, colour };
   }
-  return { from: findStep(positional[0]!), to: findStep(positional[1]!), stat, colour };
+  return { from: findStep(positionals[0]!), to: findStep(positionals[1]!), stat, colour };
 }
 
 /** One file's diff as shown in the terminal: labels are repository paths or /dev/null. */
@@ -103,25 +102,30 @@ export function stepDiff(from: Step, to: Step): StepDiff {
   return { files, unchanged, onlyIn: onlyInOld.map((file) => ({ step: older.id, file })) };
 }
 
+/** One file's unified diff, as `diff -u` shows it (also used by `npm run solution`). */
+export function unifiedLines(oldLabel: string, newLabel: string, hunks: readonly Hunk[], c: Paint): string[] {
+  const out = [
+    c('bold', `diff ${oldLabel} ${newLabel}`),
+    c('bold', `--- ${oldLabel}`),
+    c('bold', `+++ ${newLabel}`),
+  ];
+  for (const h of hunks) {
+    out.push(c('cyan', hunkHeader(h)));
+    for (const line of h.lines) {
+      if (line.kind === 'add') out.push(c('green', `+${line.text}`));
+      else if (line.kind === 'del') out.push(c('red', `-${line.text}`));
+      else out.push(` ${line.text}`);
+    }
+  }
+  return out;
+}
+
+type Paint = ReturnType<typeof colourer>;
+
 export function renderUnified(from: Step, to: Step, colourOn: boolean): string {
   const c = colourer(process.stdout, colourOn);
   const { files, unchanged, onlyIn } = stepDiff(from, to);
-  const out: string[] = [];
-  for (const f of files) {
-    out.push(
-      c('bold', `diff ${f.oldLabel} ${f.newLabel}`),
-      c('bold', `--- ${f.oldLabel}`),
-      c('bold', `+++ ${f.newLabel}`),
-    );
-    for (const h of f.hunks) {
-      out.push(c('cyan', hunkHeader(h)));
-      for (const line of h.lines) {
-        if (line.kind === 'add') out.push(c('green', `+${line.text}`));
-        else if (line.kind === 'del') out.push(c('red', `-${line.text}`));
-        else out.push(` ${line.text}`);
-      }
-    }
-  }
+  const out = files.flatMap((f) => unifiedLines(f.oldLabel, f.newLabel, f.hunks, c));
   for (const f of unchanged) out.push(c('dim', `# unchanged: ${repoPath(f)}`));
   for (const o of onlyIn) out.push(c('dim', `# only in step ${o.step}: ${repoPath(o.file)}`));
   return out.join('\n') + '\n';
@@ -171,5 +175,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-const entry = process.argv[1];
-if (entry && realpathSync(entry) === realpathSync(import.meta.filename)) runMain(main);
+if (isEntryPoint(import.meta)) runMain(main);

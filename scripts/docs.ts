@@ -1,6 +1,6 @@
 // `npm run docs`: writes each step's README.md / README.fr.md and the static site in docs/.
 // `npm run docs -- --check`: writes nothing, exits 1 naming every generated file that is stale.
-import { runMain } from './cli.ts';
+import { isEntryPoint, runMain } from './cli.ts';
 import { docsMain } from './docs/cli.ts';
 
-runMain(() => docsMain(process.argv.slice(2)));
+if (isEntryPoint(import.meta)) runMain(() => docsMain(process.argv.slice(2)));

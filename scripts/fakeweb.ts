@@ -7,7 +7,8 @@ import { once } from 'node:events';
 import { writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { UsageError, isEntryPoint, runMain } from './cli.ts';
 
 export interface Site {
   /** The path that stands for the site, e.g. `/www.ynov.com/`. */
@@ -120,11 +121,22 @@ export async function writeUrlList(urls: readonly string[], name = 'urls.txt'): 
   return file;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const web = await startFakeWeb(DEFAULT_SITES, Number(process.argv[2] ?? 0));
+/** `npx tsx scripts/fakeweb.ts [port]`: the fake web alone, until Ctrl+C. */
+async function main(): Promise<void> {
+  const { positionals } = parseArgs({ allowPositionals: true });
+  const port = Number(positionals[0] ?? 0);
+  if (positionals.length > 1 || !Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new UsageError(
+      'usage: npx tsx scripts/fakeweb.ts [port]   (a port is 0–65535; 0 picks a free one)',
+    );
+  }
+  const web = await startFakeWeb(DEFAULT_SITES, port);
   console.log(`Faux web sur ${web.origin} (Ctrl+C pour arrêter) :`);
-  for (const [i, site] of web.sites.entries())
+  for (const [i, site] of web.sites.entries()) {
     console.log(`  ${web.urls[i]}  (${site.latencyMs} ms, ${site.sizeBytes} octets)`);
+  }
   const list = await writeUrlList(web.urls);
   console.log(`Liste des URLs : ${list}`);
 }
+
+if (isEntryPoint(import.meta)) runMain(main);

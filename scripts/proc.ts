@@ -2,6 +2,8 @@
 // stopping it stops everything it started (tsx, npm or python wrappers included), and its output is kept
 // so that callers synchronise on what it printed, never on a fixed sleep.
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
 import { constants } from 'node:os';
 import { Watch } from './watch.ts';
 
@@ -25,18 +27,34 @@ export interface StartOptions extends Pick<SpawnOptions, 'cwd'> {
 
 const running = new Set<Proc>();
 
+/** What is kept of a program's output: its last MiB (up to two) on each stream. */
+export const KEPT_OUTPUT = 1 << 20;
+
+/**
+ * Every process a Proc starts, and everything they start, inherits this variable with the Proc's own value:
+ * a descendant that left the process group (a daemon, a detached grandchild) is still found in /proc.
+ */
+export const MARK = 'TP6_PROC_MARK';
+
 export class Proc {
   readonly child: ChildProcess;
-  stderr = '';
+  /** Resolves once the process and its output streams are closed. */
   readonly exited: Promise<Exit>;
   exit: Exit | undefined;
-  /** stdout, and the waits on it (woken by stderr and the exit too). */
-  private readonly watch = new Watch();
+  /** Resolves once the process itself is gone (its streams may stay open in a descendant's hands). */
+  private readonly gone: Promise<void>;
+  /** The value of MARK in this process's environment and its descendants'. */
+  readonly mark = randomUUID();
+  /** How many of its descendants were still running outside its group once it was stopped (then killed). */
+  stragglers = 0;
+  /** stdout, and the waits on it (woken by stderr and the exit too); the last MiB of it. */
+  readonly watch = new Watch(KEPT_OUTPUT);
+  private readonly errors = new Watch(KEPT_OUTPUT);
 
   constructor(command: string, args: readonly string[], options: StartOptions = {}) {
     this.child = spawn(command, args, {
       cwd: options.cwd,
-      env: { ...process.env, ...options.env },
+      env: { ...process.env, ...options.env, [MARK]: this.mark },
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true, // a process group of its own
     });
@@ -48,12 +66,13 @@ export class Proc {
         if (name === 'stdout') {
           this.watch.append(chunk);
         } else {
-          this.stderr += chunk;
+          this.errors.append(chunk);
           this.watch.notify();
         }
         if (options.onLine) {
           const lines = (partial + chunk).split('\n');
           partial = lines.pop()!;
+          if (partial.length > 2 * KEPT_OUTPUT) partial = partial.slice(-KEPT_OUTPUT); // a line without end
           for (const line of lines) options.onLine(line.replace(/\r$/, ''), name);
         }
       });
@@ -61,9 +80,12 @@ export class Proc {
         if (partial && options.onLine) options.onLine(partial, name);
       });
     }
+    this.gone = new Promise<void>((resolve) =>
+      this.child.once('exit', () => resolve()).once('error', () => resolve()),
+    );
     this.exited = new Promise<Exit>((resolve) => {
       this.child.on('error', (error) => {
-        this.stderr += `${error.message}\n`;
+        this.errors.append(`${error.message}\n`);
         this.exit = { code: 127, signal: null };
         resolve(this.exit);
       });
@@ -77,8 +99,20 @@ export class Proc {
     });
   }
 
+  /** What it printed on stdout (the last MiB). */
   get stdout(): string {
     return this.watch.text;
+  }
+
+  /** What it printed on stderr (the last MiB). */
+  get stderr(): string {
+    return this.errors.text;
+  }
+
+  /** Resolves true as soon as `ready()` holds (checked on each output and at the exit), false after `timeoutMs`. */
+  async until(ready: () => boolean, timeoutMs: number): Promise<boolean> {
+    await this.watch.wait(() => ready() || this.exit !== undefined, timeoutMs);
+    return ready();
   }
 
   get output(): string {
@@ -148,18 +182,26 @@ export class Proc {
   async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 3_000): Promise<Exit> {
     this.signal(signal);
     const timer = setTimeout(() => this.signal('SIGKILL'), graceMs);
+    await this.gone;
+    clearTimeout(timer);
+    // what it left behind goes too: in its group, and anywhere else with its mark
+    if (this.child.pid !== undefined) {
+      try {
+        process.kill(-this.child.pid, 'SIGKILL');
+      } catch {
+        // nothing left in the group
+      }
+    }
+    this.stragglers += await killMarked(this.mark);
+    // a descendant that escaped even the mark may still hold its output open: stop reading it
+    const late = setTimeout(() => {
+      this.child.stdout?.destroy();
+      this.child.stderr?.destroy();
+    }, graceMs);
     try {
       return await this.exited;
     } finally {
-      clearTimeout(timer);
-      // what the leader left behind in its group goes too
-      if (this.child.pid !== undefined) {
-        try {
-          process.kill(-this.child.pid, 'SIGKILL');
-        } catch {
-          /* nothing left */
-        }
-      }
+      clearTimeout(late);
     }
   }
 }
@@ -213,4 +255,41 @@ export function describeExit(exit: Exit): string {
 
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The processes (Linux: from /proc) whose environment holds MARK=`mark`: a Proc's descendants, wherever they went. */
+export function markedProcesses(mark: string): number[] {
+  const wanted = `${MARK}=${mark}\0`;
+  const found: number[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return found; // not Linux: the process groups are all there is
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/environ`, 'latin1').includes(wanted)) found.push(Number(entry));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return found;
+}
+
+/** SIGKILL to every process carrying `mark`, then waits (a moment at most) until they are gone; returns how many. */
+export async function killMarked(mark: string): Promise<number> {
+  const pids = markedProcesses(mark);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  // /proc gives no event to wait on: look again every 20 ms, for 2 s at most
+  for (let i = 0; i < 100 && markedProcesses(mark).length > 0; i++)
+    await new Promise((r) => setTimeout(r, 20));
+  return pids.length;
 }

@@ -1,9 +1,11 @@
 // `npm run step [N] [file|server|client] [args…]`: lists the steps, runs a step's demo, or runs one of its files.
 import { spawn } from 'node:child_process';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline/promises';
-import { UsageError, colourer, runMain } from './cli.ts';
+import { UsageError, colourer, isEntryPoint, runMain } from './cli.ts';
 import { tsxCommand } from './proc.ts';
-import { findFile, findStep, loadSteps, type Step } from './steps.ts';
+import { findFile, findStep, loadSteps, stepOfFile, type Step } from './steps.ts';
 
 const USAGE = 'usage: npm run step [<step> [<file>|server|client] [args…]]   (step: 5, 05 or 05-pseudos)';
 
@@ -18,11 +20,23 @@ function describeSteps(colour = colourer(process.stdout)): string {
     .join('\n');
 }
 
-async function pickStep(): Promise<string | undefined> {
+/** Asks until the answer is a step (or nothing: quit). Ctrl+C leaves quietly with exit code 130, as a shell does. */
+async function pickStep(): Promise<Step | undefined> {
   const prompt = createInterface({ input: process.stdin, output: process.stdout });
+  prompt.on('SIGINT', () => {
+    process.stdout.write('\n');
+    process.exit(130);
+  });
   try {
-    const answer = (await prompt.question('\nWhich step? (number, Enter to quit) ')).trim();
-    return answer || undefined;
+    for (;;) {
+      const answer = (await prompt.question('\nWhich step? (number, Enter to quit) ')).trim();
+      if (answer === '') return undefined;
+      try {
+        return findStep(answer);
+      } catch (error) {
+        console.log(`  ${(error as Error).message}`);
+      }
+    }
   } finally {
     prompt.close();
   }
@@ -53,7 +67,16 @@ function runFile(file: string, args: readonly string[]): Promise<number> {
 async function runStep(step: Step, args: string[]): Promise<number> {
   if (!step.available) throw new UsageError(`step ${step.id} is not yet available`);
   const [first, ...rest] = args;
-  if (first !== undefined && !first.startsWith('-')) return runFile(findFile(step, first), rest);
+  if (first !== undefined && !first.startsWith('-')) {
+    const file = findFile(step, first);
+    const takes = stepOfFile(basename(file)).usage?.[basename(file)];
+    if (rest.length > 0 && takes === undefined) {
+      throw new UsageError(
+        `${basename(file)} takes no arguments, not "${rest.join(' ')}" (HOST and PORT come from the environment)`,
+      );
+    }
+    return runFile(file, rest);
+  }
   const demo = (await import(`./demos/${step.demo.kind}.ts`)) as {
     default: (step: Step, args: string[]) => Promise<number>;
   };
@@ -61,18 +84,27 @@ async function runStep(step: Step, args: string[]): Promise<number> {
 }
 
 async function main(): Promise<number> {
-  const [query, ...args] = process.argv.slice(2);
-  if (query === '--help' || query === '-h') {
+  const args = process.argv.slice(2);
+  const { tokens } = parseArgs({
+    args,
+    options: { help: { type: 'boolean', short: 'h' } },
+    strict: false,
+    tokens: true,
+  });
+  const first = tokens[0];
+  if (first?.kind === 'option' && first.name === 'help') {
     console.log(`${USAGE}\n\n${describeSteps()}`);
     return 0;
   }
+  // the step, then everything after it as it was typed (the file's own arguments included)
+  const [query, ...rest] = first?.kind === 'option-terminator' ? args.slice(1) : args;
   if (query === undefined) {
     console.log(`The steps of the lab (run one with: npm run step <N>):\n\n${describeSteps()}`);
     if (!process.stdin.isTTY || !process.stdout.isTTY) return 0;
     const picked = await pickStep();
-    return picked === undefined ? 0 : runStep(findStep(picked), []);
+    return picked === undefined ? 0 : runStep(picked, []);
   }
-  return runStep(findStep(query), args);
+  return runStep(findStep(query), rest);
 }
 
-runMain(main);
+if (isEntryPoint(import.meta)) runMain(main);

@@ -68,6 +68,8 @@ export interface Step {
   /** file → the files it is diffed against, the main predecessor first. */
   lineage: Record<string, string[]>;
   roles?: Roles;
+  /** The arguments a file takes (`web_sync.ts` → `<url>`); a file not listed takes none. */
+  usage?: Record<string, string>;
   /** More ways to run the step than its demo and its files, shown in its docs. */
   commands?: { command: string; note: Record<Lang, string> }[];
   demo: Demo;
@@ -178,4 +180,91 @@ export function findFile(step: Step, query: string): string {
     throw new UsageError(`step ${step.id} has no file "${query}"; choose from ${choices}`);
   }
   return filePath(file);
+}
+
+/** The text of a step file, or undefined while it is not written yet. */
+export function readStepFile(file: string): string | undefined {
+  const path = filePath(file);
+  return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+}
+
+/** `steps/05-pseudos/chat_server_ii_5.ts`, with forward slashes (stable across systems). */
+export function repoPath(file: string): string {
+  return relative(ROOT, filePath(file)).split('\\').join('/');
+}
+
+/** Every file a step uses: its own files, then the ones it takes from earlier steps (its roles). */
+export function stepFileSet(step: Step): string[] {
+  return [
+    ...new Set([
+      ...step.files,
+      ...Object.values(step.roles ?? {}).filter((f): f is string => typeof f === 'string'),
+    ]),
+  ];
+}
+
+/** The direct predecessors of a file (main first), from the step that owns it. */
+export function predecessors(file: string): string[] {
+  return stepOfFile(file).lineage[file] ?? [];
+}
+
+/** Every ancestor of a file, nearest first (breadth-first along the lineage, main predecessors first). */
+export function ancestors(file: string): string[] {
+  const seen = new Set<string>();
+  const queue = [...predecessors(file)];
+  while (queue.length > 0) {
+    const next = queue.shift()!;
+    if (seen.has(next)) continue;
+    seen.add(next);
+    queue.push(...predecessors(next));
+  }
+  return [...seen];
+}
+
+export interface FilePair {
+  oldName?: string;
+  newName: string;
+}
+
+export interface StepPairing {
+  /** Files of the newer step, each with the file of the older step it descends from (if any). */
+  pairs: FilePair[];
+  /** Files both steps use unchanged (e.g. step 04 still runs `chat_client_ii_3.ts`). */
+  unchanged: string[];
+  /** Files of the older step with no descendant in the newer one (and not superseded within it). */
+  onlyInOld: string[];
+}
+
+/** Pairs the files of two steps by lineage; `from` is the older step. */
+export function pairSteps(from: Step, to: Step): StepPairing {
+  const oldSet = stepFileSet(from);
+  const newSet = stepFileSet(to);
+  const pairs: FilePair[] = [];
+  const unchanged: string[] = [];
+  const used = new Set<string>();
+  for (const file of newSet) {
+    if (oldSet.includes(file)) {
+      unchanged.push(file);
+      used.add(file);
+      continue;
+    }
+    const oldName = ancestors(file).find((a) => oldSet.includes(a));
+    if (oldName) used.add(oldName);
+    pairs.push({ oldName, newName: file });
+  }
+  const superseded = new Set([...used].flatMap((f) => ancestors(f)));
+  const onlyInOld = oldSet.filter((f) => !used.has(f) && !superseded.has(f));
+  return { pairs, unchanged, onlyInOld };
+}
+
+/** The step just before this one, if any. */
+export function previousStep(step: Step): Step | undefined {
+  const steps = loadSteps();
+  return steps[steps.findIndex((s) => s.id === step.id) - 1];
+}
+
+export function nextStep(step: Step): Step | undefined {
+  const steps = loadSteps();
+  const i = steps.findIndex((s) => s.id === step.id);
+  return i < 0 ? undefined : steps[i + 1];
 }

@@ -4,12 +4,25 @@
 
 export class Watch {
   text = '';
+  /** How many characters were dropped from the start to keep only the last `keep` (0 when none were). */
+  dropped = 0;
   /** Nothing more will come: the process exited, the connection closed. */
   closed = false;
   private readonly waiters = new Set<() => void>();
 
+  /**
+   * `keep`: at least the last `keep` characters are kept, and never more than twice that (a program printing
+   * gigabytes is no crash; trimming only past twice the size keeps the copying linear).
+   */
+  constructor(private readonly keep = Number.POSITIVE_INFINITY) {}
+
   append(chunk: string): void {
     this.text += chunk;
+    if (this.text.length > 2 * this.keep) {
+      const cut = this.text.length - this.keep;
+      this.text = this.text.slice(cut);
+      this.dropped += cut;
+    }
     this.notify();
   }
 

@@ -1,15 +1,13 @@
 // `npm run step 3` … `6`: each chat demo runs its whole scenario, prints one transcript, and leaves
 // nothing running.
-import { afterEach, describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { basename, join } from 'node:path';
 import { runChatDemo, scenarioOf } from '../scripts/demos/chat.ts';
-import { startTs, stopAll, type Proc, type StartOptions } from '../scripts/proc.ts';
-import { ROOT, findStep } from '../scripts/steps.ts';
+import { escapeRegExp, startTs, type Proc, type StartOptions } from '../scripts/proc.ts';
+import { ROOT, findStep, loadSteps } from '../scripts/steps.ts';
 import { startStepFile } from '../scripts/stepfile.ts';
-
-afterEach(stopAll);
+import { processesWith } from './helpers.ts';
 
 /** A write stream that keeps what is written, with no colours (not a TTY). */
 function sink(): { out: NodeJS.WriteStream; text: () => string } {
@@ -25,21 +23,22 @@ function sink(): { out: NodeJS.WriteStream; text: () => string } {
 }
 
 /** The lines every demo must show, per step, prefixed by who printed them. */
-const SHOWN: Record<number, RegExp[]> = {
-  3: [
+/** More lines some demos must show (by step folder), beyond the `expect` lines of their scenarios. */
+const SHOWN: Record<string, RegExp[]> = {
+  '03-premiere-version': [
     /^alice +\| Hello 127\.0\.0\.1:\d+$/m,
     /^server +\| Message received from 127\.0\.0\.1:\d+ : salut tout le monde$/m,
   ],
-  4: [
+  '04-chat-fonctionnel': [
     /^bob +\| 127\.0\.0\.1:\d+ a dit : salut tout le monde$/m,
     /^alice +\| 127\.0\.0\.1:\d+ a dit : salut alice !$/m,
   ],
-  5: [
+  '05-pseudos': [
     /^alice +\| Annonce : bob a rejoint la chatroom$/m,
     /^bob +\| alice a dit : salut bob$/m,
     /^carol +\| Erreur : le premier message doit être Hello\|<PSEUDO>$/m,
   ],
-  6: [
+  '06-deconnexion': [
     /^alice +\| Annonce : bob a quitté la chatroom$/m,
     /^carol +\| Le serveur a fermé la connexion\.$/m,
     /\(alice ended: code 0\)/,
@@ -49,10 +48,12 @@ const SHOWN: Record<number, RegExp[]> = {
 };
 
 describe('the chat demos', () => {
-  it.each([3, 4, 5, 6])(
-    'step %i runs its scenario to the end, which ends every process it started',
-    async (n) => {
-      const step = findStep(String(n));
+  const chatSteps = loadSteps().filter((step) => step.demo.kind === 'chat');
+
+  it.each(chatSteps.map((step) => step.id))(
+    '%s runs its scenario to the end, which ends every process it started',
+    async (id) => {
+      const step = findStep(id);
       const { out, text } = sink();
       // type-stripped files start ~10× faster than with tsx; the runner test below goes the real way
       const launch = (path: string, options: StartOptions): Proc =>
@@ -63,7 +64,12 @@ describe('the chat demos', () => {
       // the scenario itself quits, stops or waits for each one (the demo's final clean-up is for failures and Ctrl+C;
       // that nothing outlives the runner is checked by the tests below, on the real processes)
       expect(unfinished).toEqual([]);
-      for (const shown of SHOWN[n]!) expect(text()).toMatch(shown);
+      // each line the scenario waited for shows in the transcript, prefixed by who printed it
+      for (const action of scenarioOf(step)) {
+        if ('expect' in action)
+          expect(text()).toMatch(new RegExp(`^${action.in} +\\| .*${escapeRegExp(action.expect)}`, 'm'));
+      }
+      for (const shown of SHOWN[id] ?? []) expect(text()).toMatch(shown);
       expect(text()).not.toMatch(/demo failed|Error|at .*\.ts:\d+/);
     },
   );
@@ -75,7 +81,7 @@ describe('the chat demos', () => {
     const exit = await runner.waitExit(30_000);
     expect(exit.code, runner.output).toBe(0);
     expect(runner.stdout).toContain('Annonce : bob a quitté la chatroom');
-    if (process.platform === 'linux') expect(processesWith(marker)).toEqual([]);
+    expect(processesWith(marker)).toEqual([]);
   });
 
   it.each([
@@ -87,26 +93,13 @@ describe('the chat demos', () => {
       const marker = `TP6_TEST_MARK_${randomUUID()}`;
       const runner = startTs(join(ROOT, 'scripts/step.ts'), ['6'], { env: { [marker]: '1' } });
       await runner.waitFor('▶ bob', { timeoutMs: 30_000 });
-      if (process.platform === 'linux') expect(processesWith(marker).length).toBeGreaterThan(1); // the runner and its children
+      expect(processesWith(marker).length).toBeGreaterThan(1); // the runner and its children
       runner.signal(signal); // the runner's group only: its children are in groups of their own
       const exit = await runner.waitExit(15_000);
       expect(exit.code, runner.output).toBe(code);
       expect(runner.stdout.split('\n').filter((line) => line === 'interrupted')).toHaveLength(1);
       expect(runner.output).not.toMatch(/demo failed|Error|at .*\.ts:\d+/);
-      if (process.platform === 'linux') expect(processesWith(marker)).toEqual([]);
+      expect(processesWith(marker)).toEqual([]);
     },
   );
 });
-
-function processesWith(marker: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/environ`, 'latin1').includes(`${marker}=`)) found.push(Number(entry));
-    } catch {
-      // gone, or not ours to read
-    }
-  }
-  return found;
-}

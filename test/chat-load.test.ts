@@ -1,24 +1,21 @@
 // 200 clients in one room, 10 of them sending 20 messages each: every other client gets every message,
 // once, in order, and nobody gets their own. Raw sockets in the test process, one server process.
 import { afterEach, describe, expect, it } from 'vitest';
-import { stopAll } from '../scripts/proc.ts';
 import { type WireClient, connectMany, startChatServer } from '../scripts/chat-wire.ts';
+import { closeConnections, track } from './chat-helpers.ts';
 
 const CLIENTS = 200;
 const SENDERS = 10;
 const MESSAGES = 20;
 
 let clients: WireClient[] = [];
-afterEach(async () => {
-  for (const client of clients) client.socket.destroy();
-  clients = [];
-  await stopAll();
-});
+afterEach(closeConnections);
 
 describe.each([4, 5, 6])('chat_server_ii_%i under load', (v) => {
   it(`${CLIENTS} clients, ${SENDERS} senders × ${MESSAGES} messages: nothing lost, nothing doubled, nothing sent back`, async () => {
     const { proc } = await startChatServer(`chat_server_ii_${v}.ts`).then(async (server) => {
       clients = await connectMany(server.port, CLIENTS);
+      track(...clients);
       return server;
     });
     const pseudos = v >= 5;

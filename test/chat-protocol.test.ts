@@ -1,16 +1,15 @@
 // The lab's protocol, step by step, over real TCP: every exact string, who receives what, and who does not.
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeConnections, connect } from './chat-helpers.ts';
-import { setTimeout as sleep } from 'node:timers/promises';
 import net from 'node:net';
 import { once } from 'node:events';
-import { stopAll, type Proc } from '../scripts/proc.ts';
-import { type WireClient, closedPort, startChatServer } from '../scripts/chat-wire.ts';
+import type { Proc } from '../scripts/proc.ts';
+import { type WireClient, startChatServer } from '../scripts/chat-wire.ts';
+import { freePort } from '../scripts/ports.ts';
 import { startStepFile } from '../scripts/stepfile.ts';
 
 afterEach(async () => {
   closeConnections();
-  await stopAll();
 });
 
 function startClient(file: string, port: number): Proc {
@@ -47,7 +46,7 @@ describe('every client, when the server cannot be reached', () => {
   it.each(['chat_client_ii_2.ts', 'chat_client_ii_3.ts', 'chat_client_ii_5.ts', 'chat_client_ii_6.ts'])(
     '%s prints one clear line and exits non-zero',
     async (file) => {
-      const port = await closedPort();
+      const port = await freePort();
       const client = startClient(file, port);
       const exit = await client.waitExit();
       expect(exit.code).not.toBe(0);
@@ -174,24 +173,18 @@ describe('05 · II.5 pseudos', () => {
     expect(alice.lines.some((l) => l.startsWith('alice a dit'))).toBe(false);
   });
 
-  it('a Hello cut in pieces by TCP still works, and what follows it on the same line is a message', async () => {
+  it('what follows the Hello on the same read, after its newline, is a message', async () => {
     const { port } = await startChatServer('chat_server_ii_5.ts');
     const alice = await connect(port);
     await alice.send('Hello|alice\n');
     await alice.waitForLine('Annonce : alice a rejoint la chatroom');
     const carol = await connect(port);
-    carol.socket.setNoDelay(true);
-    // the pieces must reach the server in separate reads: a short pause between writes is the only way
-    // (and no piece but the last may be a whole Hello, which a longer pause would let the server take)
-    for (const piece of ['Hel', 'lo', '|carol\nbonjour\n']) {
-      await carol.send(piece);
-      await sleep(30);
-    }
+    await carol.send('Hello|carol\nbonjour\n');
     await alice.waitForLine('Annonce : carol a rejoint la chatroom');
     await alice.waitForLine('carol a dit : bonjour');
   });
 
-  it("takes a Hello without end of line (the lab's Python client) once the client pauses, then its messages", async () => {
+  it("takes a Hello without end of line (the lab's Python client) at once, then its messages", async () => {
     const { port } = await startChatServer('chat_server_ii_5.ts');
     const [alice] = await pair(port);
     const it4 = await connect(port);
@@ -208,9 +201,9 @@ describe('05 · II.5 pseudos', () => {
     ['a blank pseudo', 'Hello|   \n'],
     ['another word', 'Bonjour|bob\n'],
     ['an HTTP request', 'GET / HTTP/1.1\r\nHost: x\r\n\r\n'],
-    ['a bare Hello with no newline (after the pause)', 'Hello'],
-    ['an empty pseudo with no newline (after the pause)', 'Hello|'],
-    ['a blank pseudo with no newline (after the pause)', 'Hello|   '],
+    ['a bare Hello with no newline', 'Hello'],
+    ['an empty pseudo with no newline', 'Hello|'],
+    ['a blank pseudo with no newline', 'Hello|   '],
   ])('refuses %s as first message: one error line, closed, never announced nor relayed', async (_, first) => {
     const { proc, port } = await startChatServer('chat_server_ii_5.ts');
     const alice = await connect(port);

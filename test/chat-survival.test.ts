@@ -2,12 +2,10 @@
 // socket 'error'), and keeps serving the others: one test per server and per misbehaviour.
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeConnections, connect, track } from './chat-helpers.ts';
-import { stopAll } from '../scripts/proc.ts';
 import { type WireClient, connectMany, startChatServer, type ChatServer } from '../scripts/chat-wire.ts';
 
 afterEach(async () => {
   closeConnections();
-  await stopAll();
 });
 
 type Version = 2 | 3 | 4 | 5 | 6;

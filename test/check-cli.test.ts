@@ -1,17 +1,15 @@
 // The checker's command line: arguments, one-line errors (exit 2), the closing line, --json, Ctrl+C.
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import net from 'node:net';
 import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startTs, stopAll } from '../scripts/proc.ts';
+import { startTs } from '../scripts/proc.ts';
 import { ROOT } from '../scripts/steps.ts';
 import { assertOptionsReachedUs, parseArgs } from '../scripts/check.ts';
 import { runCheck } from '../scripts/check/run.ts';
 import { UsageError } from '../scripts/cli.ts';
 import { FIXTURES } from './check-helpers.ts';
-
-afterAll(stopAll);
 
 const CHECK = join(ROOT, 'scripts', 'check.ts');
 
@@ -62,7 +60,7 @@ describe('bad input: a usage error with one clear line', () => {
     [['5', '--bogus', '--', 'x'], /^unknown option --bogus; usage: npm run check/],
     [['5'], /^no command to check/],
     [['--', 'python3', 'x.py'], /^which step\?/],
-    [['9', '--', 'x'], /^unknown step "9"; steps are 01-sleep, /],
+    [['99', '--', 'x'], /^unknown step "99"; steps are 01-sleep, /],
     [['5', '--role', 'serveur', '--', 'x'], /^--role is server, client or script, not "serveur"$/],
     [['5', '--port', 'abc', '--', 'x'], /^--port needs an integer ≥ 0, not "abc"$/],
     [['5', '--port', '70000', '--', 'x'], /^--port is 0–65535, not 70000$/],
@@ -112,7 +110,7 @@ describe.concurrent('a run', () => {
     const lines = stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^Checking step 01-sleep · sync · python3 /);
     expect(lines.slice(1, -1).every((line) => line.startsWith('✓ '))).toBe(true);
-    expect(lines.at(-1)).toBe('3 passed, 0 failed');
+    expect(lines.at(-1)).toBe('4 passed, 0 failed'); // the script's 3, and it left nothing running
     expect(code).toBe(0);
   });
 
@@ -130,7 +128,7 @@ describe.concurrent('a run', () => {
     ]);
     expect(code).toBe(1);
     const report = JSON.parse(stdout);
-    expect(report).toMatchObject({ step: '05-pseudos', role: 'server', variant: null, passed: 4, failed: 2 });
+    expect(report).toMatchObject({ step: '05-pseudos', role: 'server', variant: null, passed: 5, failed: 2 });
     expect(report.command).toEqual(['python3', join(FIXTURES, 'server_announce_period.py')]);
     expect(report.checks[1]).toEqual({
       id: 'server.join-self',

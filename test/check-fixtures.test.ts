@@ -1,11 +1,8 @@
 // Each deliberately broken implementation fails the checks it should, and only those; the correct
 // Python implementations pass. Most fixtures are Python (what students hand in), stdlib only.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stopAll } from '../scripts/proc.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { findStep } from '../scripts/steps.ts';
 import { check, dump, failures, python, typescript } from './check-helpers.ts';
-
-afterAll(stopAll);
 
 const cases: { name: string; step: string; run: () => ReturnType<typeof check>; fails: string[] }[] = [
   {
@@ -72,6 +69,12 @@ const cases: { name: string; step: string; run: () => ReturnType<typeof check>; 
     name: 'a client that sends "hello|<pseudo>" (near miss)',
     step: '5',
     run: () => check('5', python('client_hello_lowercase.py'), { role: 'client' }),
+    fails: ['client.hello-pseudo:near-miss'],
+  },
+  {
+    name: 'a client that sends "Hello|<PSEUDO>\\n" (near miss: a lab server keeps the newline in the pseudo)',
+    step: '6',
+    run: () => check('6', python('client_hello_newline.py'), { role: 'client' }),
     fails: ['client.hello-pseudo:near-miss'],
   },
   {
@@ -302,7 +305,7 @@ describe('broken implementations fail exactly their checks', () => {
     const target = findStep(report.step).checks.find(
       (t) => t.role === (report.role ?? 'script') && (t.variant ?? null) === report.variant,
     );
-    expect(report.checks.map((c) => c.id)).toEqual(target?.checks);
+    expect(report.checks.map((c) => c.id)).toEqual([...target!.checks, 'program.stops-everything']);
   });
 });
 
@@ -315,6 +318,20 @@ describe('near misses are reported with what was seen', () => {
       expected: 'Annonce : alice a rejoint la chatroom',
       seen: 'Annonce : alice a rejoint la chatroom.',
       note: 'trailing "."',
+    });
+  });
+});
+
+describe('a client Hello with a trailing newline', () => {
+  it('is a near miss that says why: a lab server stores the newline in the pseudo', async () => {
+    const name =
+      'a client that sends "Hello|<PSEUDO>\\n" (near miss: a lab server keeps the newline in the pseudo)';
+    const report = await reports.get(name)!;
+    expect(report.checks.find((c) => c.id === 'client.hello-pseudo')).toMatchObject({
+      status: 'near-miss',
+      expected: 'Hello|alice',
+      seen: 'Hello|alice\n',
+      note: 'trailing "\\n" (a lab server stores it in the pseudo)',
     });
   });
 });

@@ -1,33 +1,31 @@
-// Our own steps pass every check of the checker: one test per step and role (and per version of a step).
-import { afterAll, describe, expect, it } from 'vitest';
-import { stopAll } from '../scripts/proc.ts';
+// Our own steps pass every check they declare: one test per program of each step's step.json `checks` (each
+// role, each version), found by reading the steps, so that a new step is checked without editing this file.
+import { describe, expect, it } from 'vitest';
+import { filePath, loadSteps } from '../scripts/steps.ts';
 import { check, dump, failures, typescript } from './check-helpers.ts';
-import type { RunOptions } from './check-helpers.ts';
+import { relative } from 'node:path';
+import { ROOT } from '../scripts/steps.ts';
 
-afterAll(stopAll);
+const cases = loadSteps().flatMap((step) =>
+  step.checks.map((target) => ({
+    step: step.id,
+    role: target.role,
+    variant: target.variant,
+    file: relative(ROOT, filePath(target.file)),
+  })),
+);
 
-const cases: [string, string, RunOptions][] = [
-  ['1', 'steps/01-sleep/sleep_and_print.ts', {}],
-  ['1', 'steps/01-sleep/sleep_and_print_async.ts', {}],
-  ['2', 'steps/02-web/web_sync.ts', {}],
-  ['2', 'steps/02-web/web_async.ts', {}],
-  ['2', 'steps/02-web/web_sync_multiple.ts', {}],
-  ['2', 'steps/02-web/web_async_multiple.ts', {}],
-  ['3', 'steps/03-premiere-version/chat_server_ii_2.ts', { role: 'server' }],
-  ['3', 'steps/03-premiere-version/chat_server_ii_3.ts', { role: 'server' }],
-  ['3', 'steps/03-premiere-version/chat_client_ii_2.ts', { role: 'client' }],
-  ['3', 'steps/03-premiere-version/chat_client_ii_3.ts', { role: 'client' }],
-  ['4', 'steps/04-chat-fonctionnel/chat_server_ii_4.ts', { role: 'server' }],
-  ['4', 'steps/03-premiere-version/chat_client_ii_3.ts', { role: 'client' }],
-  ['5', 'steps/05-pseudos/chat_server_ii_5.ts', { role: 'server' }],
-  ['5', 'steps/05-pseudos/chat_client_ii_5.ts', { role: 'client' }],
-  ['6', 'steps/06-deconnexion/chat_server_ii_6.ts', { role: 'server' }],
-  ['6', 'steps/06-deconnexion/chat_client_ii_6.ts', { role: 'client' }],
-];
+describe.concurrent('our steps pass every check they declare', () => {
+  it('every step declares checks', () => {
+    expect(
+      loadSteps()
+        .filter((step) => step.checks.length === 0)
+        .map((step) => step.id),
+    ).toEqual([]);
+  });
 
-describe.concurrent('our steps pass every check', () => {
-  it.each(cases)('step %s: %s', async (step, file, options) => {
-    const report = await check(step, typescript(file), { waitMs: 1_000, ...options });
+  it.each(cases)('$step, $role $variant: $file', async ({ step, role, variant, file }) => {
+    const report = await check(step, typescript(file), { role, variant, waitMs: 1_000 });
     expect(failures(report), dump(report)).toEqual([]);
     expect(report.checks.length).toBeGreaterThanOrEqual(3);
   });

@@ -1,9 +1,9 @@
-// Shared by the tests: temp folders and processes cleaned up at the end, and the "one clear line" rule for errors.
-import { mkdtempSync, rmSync } from 'node:fs';
+// Shared by the tests: temp folders (removed by test/setup.ts), and the "one clear line" rule for errors.
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, expect } from 'vitest';
-import { stopAll, type Proc } from '../scripts/proc.ts';
+import { expect } from 'vitest';
+import type { Proc } from '../scripts/proc.ts';
 
 const dirs: string[] = [];
 
@@ -14,11 +14,10 @@ export function tempDir(prefix = 'tp6-test-'): string {
   return dir;
 }
 
-// After the file rather than after each test: tests of a file may run concurrently.
-afterAll(async () => {
-  await stopAll();
+/** Removes every folder tempDir() made (test/setup.ts, after each file). */
+export function removeTempDirs(): void {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+}
 
 /** The process ended with `code`, printing exactly one line on stderr and no stack trace. */
 export async function expectOneLineError(proc: Proc, code: number, pattern: RegExp): Promise<string> {
@@ -29,4 +28,21 @@ export async function expectOneLineError(proc: Proc, code: number, pattern: RegE
   expect(proc.stderr).not.toMatch(/^\s+at /m);
   expect(lines[0]).toMatch(pattern);
   return lines[0]!;
+}
+
+/** The processes whose command line or environment holds `marker` (Linux: read from /proc). */
+export function processesWith(marker: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const seen = ['cmdline', 'environ'].some((what) =>
+        readFileSync(`/proc/${entry}/${what}`, 'latin1').includes(marker),
+      );
+      if (seen) found.push(Number(entry));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return found;
 }

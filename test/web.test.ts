@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pageBody, startFakeWeb, type FakeWeb, type Site } from '../scripts/fakeweb.ts';
 import type { Proc } from '../scripts/proc.ts';
 import { startStepFile } from '../scripts/stepfile.ts';
-import { reportedSeconds } from '../scripts/demos/web.ts';
+import { TIME_LINE, reportedSeconds } from '../scripts/web-lines.ts';
 import { expectOneLineError, tempDir } from './helpers.ts';
 
 const SCRIPTS = ['web_sync', 'web_async', 'web_sync_multiple', 'web_async_multiple'] as const;
@@ -21,7 +21,6 @@ const SITES: Site[] = Array.from({ length: 10 }, (_, i) => ({
   sizeBytes: 3_000 + i * 1_000,
 }));
 const SUCCESS = /^Contenu écrit avec succès dans le fichier : (.+)$/;
-const TIME_LINE = /^Le programme a pris \d+\.\d{2} secondes pour s'exécuter\.$/;
 
 let web: FakeWeb;
 let closedPort: number;

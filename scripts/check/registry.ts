@@ -3,7 +3,7 @@
 // knows a step.
 import { UsageError } from '../cli.ts';
 import { chatClientSuite } from './client.ts';
-import type { CheckDef, Suite } from './define.ts';
+import { robustness, type CheckDef, type Suite } from './define.ts';
 import { chatServerSuite } from './server.ts';
 import { FRAMED_SUITES } from './framed.ts';
 import { sleepSuite } from './sleep.ts';
@@ -17,6 +17,13 @@ export const SUITES: readonly Suite[] = [
   ...FRAMED_SUITES,
 ];
 
+/** Judged on every run, whatever the suite, after the checker stopped the program. */
+export const STOPS_EVERYTHING = robustness(
+  'program.stops-everything',
+  'leaves nothing running once stopped (no detached process, nothing listening)',
+  "ne laisse rien tourner une fois arrêté (aucun processus détaché, rien à l'écoute)",
+);
+
 export function findSuite(name: string): Suite {
   const suite = SUITES.find((s) => s.name === name);
   if (!suite) {
@@ -29,6 +36,7 @@ export function findSuite(name: string): Suite {
 
 /** The definition of a check, from any suite. */
 export function checkDef(id: string): CheckDef {
+  if (id === STOPS_EVERYTHING.id) return STOPS_EVERYTHING;
   for (const suite of SUITES) {
     const def = suite.checks.find((check) => check.id === id);
     if (def) return def;

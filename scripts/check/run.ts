@@ -3,10 +3,11 @@
 import { UsageError } from '../cli.ts';
 import type { CheckTarget, Step } from '../steps.ts';
 import { Context, type CheckOptions } from './context.ts';
-import { checkDef, findSuite } from './registry.ts';
+import { STOPS_EVERYTHING, checkDef, findSuite } from './registry.ts';
 import { summarise, type CheckReport } from './report.ts';
 import { exitText } from './target.ts';
-import { freePort, isListening } from './tcp.ts';
+import { freePort } from '../ports.ts';
+import { isListening } from './tcp.ts';
 
 /**
  * Which program of the step the command is: the role asked for (the server by default, when the step has
@@ -57,7 +58,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const suite = findSuite(target.suite);
   const unknown = target.checks.find((id) => !suite.checks.some((check) => check.id === id));
   if (unknown) throw new Error(`steps/${step.id}/step.json: suite ${suite.name} has no check "${unknown}"`);
-  const ids = options.labOnly ? target.checks.filter((id) => checkDef(id).category === 'lab') : target.checks;
+  const declared = [...target.checks, STOPS_EVERYTHING.id];
+  const ids = options.labOnly ? declared.filter((id) => checkDef(id).category === 'lab') : declared;
 
   const network = target.role !== 'script';
   let port = options.port;
@@ -80,6 +82,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   } finally {
     await ctx.cleanup();
   }
+  await judgeStop(ctx, target.role === 'server');
   const program = ctx.program;
   return summarise({
     step: step.id,
@@ -92,4 +95,22 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
       ? { command: options.command, exit, stdout: program.stdout, stderr: program.stderr }
       : null,
   });
+}
+
+/**
+ * Once stopped, nothing the program started may still run: a descendant that left its process group (found
+ * by the mark every process of a run inherits, and killed) or anything listening on a server's port.
+ */
+async function judgeStop(ctx: Context, server: boolean): Promise<void> {
+  const id = STOPS_EVERYTHING.id;
+  if (!ctx.program || !ctx.wants(id)) return;
+  const { host, port } = ctx.options;
+  const stragglers = ctx.program.stragglers;
+  const listening = server && (await isListening(host, port));
+  const expected = 'nothing left running once the checker stopped it';
+  if (stragglers > 0) {
+    const note = 'they had left its process group; the checker killed them';
+    ctx.list.fail(id, expected, `${stragglers} of its processes still running`, note);
+  } else if (listening) ctx.list.fail(id, expected, `something still listens on ${host}:${port}`);
+  else ctx.list.pass(id);
 }

@@ -6,7 +6,7 @@ import { findMessage, type Observation } from './match.ts';
 import type { Context } from './context.ts';
 import { lab, robustness, type Suite } from './define.ts';
 import { Peer } from './tcp.ts';
-import { assertStarted, procUntil, startTarget, waitListening } from './target.ts';
+import { assertStarted, startTarget, waitListening } from './target.ts';
 
 export const chatServerSuite: Suite = {
   name: 'chat-server',
@@ -155,7 +155,7 @@ class Scenario {
 
   /** The program's stdout, waited on for a line. */
   private async expectPrinted(message: string): Promise<Observation> {
-    await procUntil(this.proc, () => this.proc.stdout.includes(message), this.wait);
+    await this.proc.until(() => this.proc.stdout.includes(message), this.wait);
     return findMessage({ text: this.proc.stdout, boundaries: new Set() }, message, this.ctx.known);
   }
 

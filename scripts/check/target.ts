@@ -66,25 +66,3 @@ export async function waitListening(
     await Promise.race([new Promise((resolve) => setTimeout(resolve, 100)), proc.exited]);
   }
 }
-
-/** Resolves true as soon as `ready()` holds (checked on each output of the program and at its exit), false after `timeoutMs`. */
-export function procUntil(proc: Proc, ready: () => boolean, timeoutMs: number): Promise<boolean> {
-  if (ready()) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    // proc.ts appended the chunk in its own listener, registered before this one
-    const check = (): void => {
-      if (ready()) done(true);
-      else if (proc.exit) done(false);
-    };
-    const timer = setTimeout(() => done(false), timeoutMs);
-    const done = (value: boolean): void => {
-      clearTimeout(timer);
-      proc.child.stdout!.off('data', check);
-      proc.child.stderr!.off('data', check);
-      resolve(value);
-    };
-    proc.child.stdout!.on('data', check);
-    proc.child.stderr!.on('data', check);
-    void proc.exited.then(check);
-  });
-}

@@ -184,16 +184,6 @@ export class Listener {
   }
 }
 
-/** A port that was free a moment ago (the kernel's choice), for `--port 0`. */
-export async function freePort(host: string): Promise<number> {
-  const server = net.createServer();
-  server.listen(0, host);
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 /** True when something accepts connections on host:port. */
 export async function isListening(host: string, port: number): Promise<boolean> {
   try {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_SITES, pageBody, startFakeWeb, writeUrlList } from '../fakeweb.ts';
 import { findMessage } from './match.ts';
+import { TIME_LINE, writtenLine } from '../web-lines.ts';
 import type { Context } from './context.ts';
 import { lab, type Suite } from './define.ts';
 import { assertStarted, startTarget } from './target.ts';
@@ -56,8 +57,6 @@ export const webSuite: Suite = {
 export function fileNameFor(url: string): string {
   return `web_${url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replaceAll('/', '_')}`;
 }
-
-const TIME_LINE = /^Le programme a pris (\d+\.\d{2}) secondes pour s'exécuter\.$/m;
 
 async function checkWeb(ctx: Context): Promise<void> {
   const { command, cwd, exitMs } = ctx.options;
@@ -127,9 +126,8 @@ async function checkWeb(ctx: Context): Promise<void> {
 
   // one line per file written, then the time
   const stdout = { text: proc.stdout, boundaries: new Set<number>() };
-  const lines = (multiple ? urls.map(fileNameFor) : ['web_page']).map(
-    (name, _i) =>
-      `Contenu écrit avec succès dans le fichier : ${written.find((p) => p.endsWith(`/${name}`) || p.endsWith(`\\${name}`)) ?? join(temp, name)}`,
+  const lines = (multiple ? urls.map(fileNameFor) : ['web_page']).map((name, _i) =>
+    writtenLine(written.find((p) => p.endsWith(`/${name}`) || p.endsWith(`\\${name}`)) ?? join(temp, name)),
   );
   ctx.known.push(...lines);
   const missingLine = lines

@@ -1,8 +1,7 @@
 // `npm run step 3` … `6`: the step's server on a free port, scripted clients (alice, bob, carol…) going
 // through the scenario of its step.json, and one interleaved transcript of what each of them printed.
-import { parseArgs } from 'node:util';
 import { SERVING } from '../chat-wire.ts';
-import { UsageError } from '../cli.ts';
+import { parseCommandLine } from '../cli.ts';
 import {
   describeExit,
   escapeRegExp,
@@ -147,12 +146,9 @@ export async function runChatDemo(step: Step, options: ChatDemoOptions = {}): Pr
 }
 
 export default async function chatDemo(step: Step, args: string[]): Promise<number> {
-  try {
-    parseArgs({ args, options: {} });
-  } catch (error) {
-    throw new UsageError(
-      `${(error as Error).message} (the chat demo takes no option; "server" or "client" run one program)`,
-    );
-  }
+  parseCommandLine(
+    { args, options: {} },
+    'the chat demo takes no option ("server" or "client" run one program)',
+  );
   return (await runChatDemo(step)).code;
 }

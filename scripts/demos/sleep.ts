@@ -1,18 +1,11 @@
 // `npm run step 1`: the blocking count, then the asynchronous one, and how long each took.
-import { parseArgs } from 'node:util';
-import { UsageError } from '../cli.ts';
+import { parseCommandLine } from '../cli.ts';
 import { startTs, stopAllOnSignals } from '../proc.ts';
 import { filePath, type SleepDemo, type Step } from '../steps.ts';
 import { createTranscript } from '../transcript.ts';
 
 export default async function sleepDemo(step: Step, args: string[]): Promise<number> {
-  try {
-    parseArgs({ args, options: {} });
-  } catch (error) {
-    throw new UsageError(
-      `${(error as Error).message} (step 1 takes no option; set DELAY=<seconds> to change the pause)`,
-    );
-  }
+  parseCommandLine({ args, options: {} }, 'step 1 takes no option (set DELAY=<seconds> to change the pause)');
   const { sync, async } = step.demo as SleepDemo;
   const delay = process.env.DELAY ?? '0.5';
   const transcript = createTranscript(['sync', 'async']);

@@ -4,31 +4,16 @@ import { rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { UsageError } from '../cli.ts';
+import { parseCommandLine } from '../cli.ts';
 import { startFakeWeb, writeUrlList, type FakeWeb } from '../fakeweb.ts';
 import { startTs, stopAllOnSignals } from '../proc.ts';
 import { filePath, type Step, type WebDemo } from '../steps.ts';
 import { createTranscript } from '../transcript.ts';
-
-/** The figure a web script prints about itself: `Le programme a pris 1.93 secondes…`. */
-export function reportedSeconds(output: string): number | undefined {
-  const match = output.match(/Le programme a pris (\d+(?:\.\d+)?) secondes pour s'exécuter\./);
-  return match ? Number(match[1]) : undefined;
-}
-
-function parseDemoArgs(args: string[]): { online: boolean } {
-  try {
-    return {
-      online: parseArgs({ args, options: { online: { type: 'boolean', default: false } } }).values.online,
-    };
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message} (step 2 takes only --online)`);
-  }
-}
+import { reportedSeconds } from '../web-lines.ts';
 
 export default async function webDemo(step: Step, args: string[]): Promise<number> {
-  const { online } = parseDemoArgs(args);
+  const options = { online: { type: 'boolean', default: false } } as const;
+  const { online } = parseCommandLine({ args, options }, 'step 2 takes only --online').values;
   const demo = step.demo as WebDemo;
   let web: FakeWeb | undefined;
   let listFile: string;

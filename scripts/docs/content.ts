@@ -2,8 +2,17 @@
 // its diffs from its predecessors (lineage). readme.ts renders it as Markdown, site.ts as HTML.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, loadSteps, stepOfFile, type Lang, type Step } from '../steps.ts';
-import { diffTexts, nextStep, predecessors, previousStep, readStepFile, type FileDiff } from './diffs.ts';
+import {
+  ROOT,
+  nextStep,
+  predecessors,
+  previousStep,
+  readStepFile,
+  stepOfFile,
+  type Lang,
+  type Step,
+} from '../steps.ts';
+import { diffTexts, type FileDiff } from '../textdiff.ts';
 
 export const DOCS_SRC = join(ROOT, 'docs-src');
 
@@ -73,7 +82,6 @@ export interface DiffSection {
   fromStep: Step;
   /** Undefined when either file is not written yet. */
   diff?: FileDiff;
-  oldText?: string;
 }
 
 export interface FileSection {
@@ -100,7 +108,7 @@ export function stepContent(step: Step): StepContent {
       const oldText = readStepFile(from);
       const diff =
         oldText !== undefined && text !== undefined ? diffTexts(from, oldText, file, text) : undefined;
-      return { from, fromStep: stepOfFile(from), diff, oldText };
+      return { from, fromStep: stepOfFile(from), diff };
     });
     return { file, text, diffs };
   });
@@ -108,10 +116,6 @@ export function stepContent(step: Step): StepContent {
     .filter((file) => !step.files.includes(file))
     .map((file) => ({ file, step: stepOfFile(file) }));
   return { step, prev: previousStep(step), next: nextStep(step), files, borrowed };
-}
-
-export function allSteps(): Step[] {
-  return loadSteps();
 }
 
 /** `05 · Pseudonyms` */

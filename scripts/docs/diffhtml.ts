@@ -1,7 +1,6 @@
 // A diff as HTML: each line taken from the highlighted old or new file (so that the syntax colours stay
 // right inside the diff), in two views, unified and side by side; the page shows one at a time.
-import type { DiffLine, FileDiff, Hunk } from './diffs.ts';
-import { hunkHeader } from './diffs.ts';
+import { hunkHeader, type DiffLine, type FileDiff, type Hunk } from '../textdiff.ts';
 import { escapeHtml } from './html.ts';
 
 export interface HighlightedPair {

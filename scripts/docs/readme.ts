@@ -9,7 +9,7 @@ import {
   t,
   type FileSection,
 } from './content.ts';
-import { hunkHeader, type FileDiff } from './diffs.ts';
+import { hunkHeader, type FileDiff } from '../textdiff.ts';
 import { langOf } from './highlight.ts';
 
 export function readmeName(lang: Lang): string {

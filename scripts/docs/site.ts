@@ -3,7 +3,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { HighlighterCore } from 'shiki/core';
-import { LANGS, loadSteps, type Lang, type Step } from '../steps.ts';
+import { LANGS, loadSteps, readStepFile, type Lang, type Step } from '../steps.ts';
 import {
   DOCS_SRC,
   commandsOf,
@@ -16,7 +16,6 @@ import {
   type Command,
   type FileSection,
 } from './content.ts';
-import { readStepFile } from './diffs.ts';
 import { diffHtml, wholeFileHtml } from './diffhtml.ts';
 import { highlightLines, langOf, resetTokenCss, tokenCss } from './highlight.ts';
 import { escapeHtml, join as joinParts } from './html.ts';

@@ -4,6 +4,18 @@ import { once } from 'node:events';
 
 const HOST = process.env.HOST || '127.0.0.1'; // unset or empty: the default
 const PORT = Number(process.env.PORT || 8888);
+if (!Number.isInteger(PORT) || PORT < 0 || PORT > 65535) {
+  console.error(`Erreur : PORT=${process.env.PORT} n'est pas un numéro de port`);
+  process.exit(2);
+}
+
+/** Text from the network, harmless in a terminal: control and invisible characters shown as `\x1b`, `\u202e`. */
+function visible(text: string): string {
+  return text.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, (char) => {
+    const hex = char.codePointAt(0)!.toString(16);
+    return hex.length <= 2 ? `\\x${hex.padStart(2, '0')}` : `\\u${hex.padStart(4, '0')}`;
+  });
+}
 
 async function main(): Promise<void> {
   const socket = net.connect(PORT, HOST); // asyncio.open_connection
@@ -14,7 +26,7 @@ async function main(): Promise<void> {
   // reader.read(1024): the first data, or the end of the connection if the server closes without a word
   const [data] = (await Promise.race([once(socket, 'data'), once(socket, 'end')])) as [string?];
   if (data === undefined) throw new Error('le serveur a fermé la connexion sans répondre');
-  console.log(data.trimEnd());
+  console.log(visible(data.trimEnd()));
   socket.end();
 }
 

@@ -4,11 +4,23 @@ import { once } from 'node:events';
 
 const HOST = process.env.HOST || '127.0.0.1'; // unset or empty: the default
 const PORT = Number(process.env.PORT || 8888); // 0: any free port
+if (!Number.isInteger(PORT) || PORT < 0 || PORT > 65535) {
+  console.error(`Erreur : PORT=${process.env.PORT} n'est pas un numéro de port`);
+  process.exit(2);
+}
 
 /** `IP:port` of the other end, an IPv4 address shown plainly (`127.0.0.1`, not `::ffff:127.0.0.1`). */
 function addressOf(socket: net.Socket): string {
   const ip = (socket.remoteAddress ?? '?').replace(/^::ffff:/, '');
   return `${ip}:${socket.remotePort}`;
+}
+
+/** Text from the network, harmless in a terminal: control and invisible characters shown as `\x1b`, `\u202e`. */
+function visible(text: string): string {
+  return text.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, (char) => {
+    const hex = char.codePointAt(0)!.toString(16);
+    return hex.length <= 2 ? `\\x${hex.padStart(2, '0')}` : `\\u${hex.padStart(4, '0')}`;
+  });
 }
 
 /** The messages in what was just read: one per line (a client may send several at once). */
@@ -30,7 +42,7 @@ async function handleClientMsg(socket: net.Socket): Promise<void> {
     for await (const data of socket as AsyncIterable<string>) {
       // while True: data = await reader.read(1024)
       for (const message of messagesIn(data)) {
-        console.log(`Message received from ${address} : ${message}`);
+        console.log(`Message received from ${address} : ${visible(message)}`);
       }
       if (!greeted) {
         socket.write(`Hello ${address}\n`);
@@ -47,7 +59,7 @@ try {
   server.listen(PORT, HOST);
   await once(server, 'listening');
 } catch (error) {
-  // a port already taken (another server?), a bad PORT, an address not on this machine
+  // a port already taken (another server?), an address not on this machine
   console.error(
     `Erreur : impossible d'écouter sur ${HOST}:${PORT} (${(error as NodeJS.ErrnoException).code})`,
   );

@@ -5,9 +5,21 @@ import { once } from 'node:events';
 
 const HOST = process.env.HOST || '127.0.0.1'; // unset or empty: the default
 const PORT = Number(process.env.PORT || 8888);
+if (!Number.isInteger(PORT) || PORT < 0 || PORT > 65535) {
+  console.error(`Erreur : PORT=${process.env.PORT} n'est pas un numéro de port`);
+  process.exit(2);
+}
 
 // In a terminal, a message is shown above the line being typed; with a pipe, lines simply follow each other.
 const INTERACTIVE = process.stdin.isTTY === true && process.stdout.isTTY === true;
+
+/** Text from the network, harmless in a terminal: control and invisible characters shown as `\x1b`, `\u202e`. */
+function visible(text: string): string {
+  return text.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, (char) => {
+    const hex = char.codePointAt(0)!.toString(16);
+    return hex.length <= 2 ? `\\x${hex.padStart(2, '0')}` : `\\u${hex.padStart(4, '0')}`;
+  });
+}
 
 /** Prints a line above the input line, then redraws the prompt and the half-typed text as they were. */
 function show(rl: readline.Interface, text: string): void {
@@ -44,7 +56,8 @@ async function sendUserInput(
   lines: AsyncIterableIterator<string>,
   socket: net.Socket,
 ): Promise<void> {
-  rl.prompt();
+  // Nothing typed is sent before the server's answer (receiveMessages shows it, and the prompt after it).
+  await once(socket, 'readable').catch(() => {});
   for await (const line of lines) {
     if (!socket.writable) break; // the server closed the connection meanwhile
     socket.write(`${line}\n`);
@@ -55,10 +68,16 @@ async function sendUserInput(
 
 /** Second loop (reader.read): whatever the server sends is shown as it comes. */
 async function receiveMessages(socket: net.Socket, rl: readline.Interface): Promise<void> {
-  for await (const data of socket as AsyncIterable<string>) {
-    for (const line of data.split('\n')) {
-      if (line !== '') show(rl, line);
+  try {
+    for await (const data of socket as AsyncIterable<string>) {
+      for (const line of data.split('\n')) {
+        if (line.startsWith('Erreur : ')) process.exitCode = 1; // refused: the server closes the connection
+        if (line !== '') show(rl, visible(line));
+      }
     }
+  } catch (error) {
+    show(rl, `Connexion perdue avec le serveur (${(error as NodeJS.ErrnoException).code ?? error})`);
+    process.exitCode = 1;
   }
   rl.close();
 }
@@ -86,7 +105,7 @@ async function main(): Promise<void> {
     socket.end();
     return;
   }
-  socket.write(`Hello|${pseudo}\n`);
+  socket.write(`Hello|${pseudo}`); // exactly these bytes: the server's answer, not a newline, ends the Hello
 
   await Promise.all([sendUserInput(rl, lines, socket), receiveMessages(socket, rl)]); // asyncio.gather
 }

@@ -4,9 +4,14 @@ import { once } from 'node:events';
 
 const HOST = process.env.HOST || '127.0.0.1'; // unset or empty: the default
 const PORT = Number(process.env.PORT || 8888); // 0: any free port
+if (!Number.isInteger(PORT) || PORT < 0 || PORT > 65535) {
+  console.error(`Erreur : PORT=${process.env.PORT} n'est pas un numéro de port`);
+  process.exit(2);
+}
 const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 const MAX_HELLO_LENGTH = 1024;
-const HELLO_PAUSE_MS = 200; // how long a Hello without "\n" may wait for the rest of it
+const MAX_PSEUDO_LENGTH = 32;
+const BAD_PSEUDO = 'Erreur : le pseudo doit avoir de 1 à 32 caractères, sans | ni caractère de contrôle';
 
 interface Client {
   socket: net.Socket; // Python keeps a reader and a writer: a Node socket is both
@@ -22,19 +27,20 @@ function addressOf(socket: net.Socket): string {
   return `${ip}:${socket.remotePort}`;
 }
 
+/** Text from the network, harmless in a terminal: control and invisible characters shown as `\x1b`, `\u202e`. */
+function visible(text: string): string {
+  return text.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, (char) => {
+    const hex = char.codePointAt(0)!.toString(16);
+    return hex.length <= 2 ? `\\x${hex.padStart(2, '0')}` : `\\u${hex.padStart(4, '0')}`;
+  });
+}
+
 /** The messages in what was just read: one per line (a client may send several at once). */
 function messagesIn(data: string): string[] {
   return data
     .split('\n')
     .map((line) => line.replace(/\r$/, ''))
     .filter((line) => line !== '');
-}
-
-/** The pseudo in a first line `Hello|<PSEUDO>`, or undefined if the line is anything else. */
-function pseudoIn(hello: string): string | undefined {
-  if (!hello.startsWith('Hello|')) return undefined;
-  const pseudo = hello.slice('Hello|'.length).trim();
-  return pseudo === '' ? undefined : pseudo;
 }
 
 /** writer.write: the bytes are queued and sent in the background ('drain' is Python's `await writer.drain()`). */
@@ -52,47 +58,35 @@ function broadcast(text: string, exceptAddress?: string): void {
   }
 }
 
-/**
- * The first line, "Hello|<PSEUDO>", however TCP cuts it: what is read is gathered up to the end of the
- * line. A Hello with no newline at all (the lab's Python client sends "Hello|it4" alone) is taken as it is
- * once the client pauses. Resolves with the pseudo and what came after the Hello, or undefined if the
- * first message is anything else, or if the client leaves first.
- */
-function readHello(socket: net.Socket): Promise<{ pseudo: string; rest: string } | undefined> {
-  return new Promise((resolve) => {
-    let text = '';
-    let pause: NodeJS.Timeout | undefined;
-    const finish = (hello: string, rest: string): void => {
-      clearTimeout(pause);
-      socket.off('data', onData).off('close', onClose);
-      socket.pause(); // what comes next waits in the socket for the relay loop
-      const pseudo = pseudoIn(hello.replace(/\r$/, ''));
-      resolve(pseudo === undefined ? undefined : { pseudo, rest });
-    };
-    const onData = (data: string): void => {
-      text += data;
-      const end = text.indexOf('\n');
-      if (end !== -1) {
-        finish(text.slice(0, end), text.slice(end + 1));
-        return;
-      }
-      const couldBeHello = text.startsWith('Hello|') || 'Hello|'.startsWith(text);
-      if (!couldBeHello || text.length > MAX_HELLO_LENGTH) {
-        finish(text, '');
-        return;
-      }
-      clearTimeout(pause);
-      pause = setTimeout(() => finish(text, ''), HELLO_PAUSE_MS);
-    };
-    const onClose = (): void => finish('', '');
-    socket.on('data', onData).once('close', onClose);
-  });
+/** Sends the error line, then closes the connection. */
+function refuse(socket: net.Socket, address: string, error: string): void {
+  console.log(`Refused ${address}: ${error}`);
+  socket.end(`${error}\n`, () => socket.destroy());
+}
+
+/** The Hello, `Hello|<PSEUDO>`: the client joins and everyone hears of it, or it gets an error line. */
+function join(socket: net.Socket, address: string, hello: string): string | undefined {
+  const pseudo = hello.startsWith('Hello|') ? hello.slice('Hello|'.length).trim() : '';
+  let error: string | undefined;
+  if (pseudo === '') error = 'Erreur : le premier message doit être Hello|<PSEUDO>';
+  else if (hello.length > MAX_HELLO_LENGTH || [...pseudo].length > MAX_PSEUDO_LENGTH) error = BAD_PSEUDO;
+  else if (/[\p{Cc}\p{Cf}\u2028\u2029|]/u.test(pseudo))
+    error = BAD_PSEUDO; // nobody passes for bob
+  else if ([...CLIENTS.values()].some((client) => client.pseudo === pseudo))
+    error = `Erreur : le pseudo ${pseudo} est déjà pris`;
+  if (error !== undefined) {
+    refuse(socket, address, error);
+    return undefined;
+  }
+  CLIENTS.set(address, { socket, pseudo });
+  broadcast(`Annonce : ${pseudo} a rejoint la chatroom`);
+  return pseudo;
 }
 
 /** Prints and relays every message in what was read. */
 function relay(address: string, pseudo: string, data: string): void {
   for (const message of messagesIn(data)) {
-    console.log(`Message received from ${address} : ${message}`);
+    console.log(`Message received from ${address} : ${visible(message)}`);
     broadcast(`${pseudo} a dit : ${message}`, address);
   }
 }
@@ -103,19 +97,16 @@ async function handleClientMsg(socket: net.Socket): Promise<void> {
   socket.on('error', (error) => console.log(`Connection with ${address} lost: ${error.message}`));
   socket.setEncoding('utf8'); // bytes → text; invalid UTF-8 becomes '�' instead of an exception
 
-  const hello = await readHello(socket);
-  if (hello === undefined) {
-    if (socket.destroyed) return; // gone before its Hello
-    console.log(`Refused ${address}: its first message is not Hello|<PSEUDO>`);
-    socket.end('Erreur : le premier message doit être Hello|<PSEUDO>\n', () => socket.destroy());
-    return;
-  }
-  const { pseudo } = hello;
-  CLIENTS.set(address, { socket, pseudo });
-  broadcast(`Annonce : ${pseudo} a rejoint la chatroom`);
-  relay(address, pseudo, hello.rest);
+  const reads: AsyncIterableIterator<string> = socket[Symbol.asyncIterator]();
   try {
-    for await (const data of socket as AsyncIterable<string>) {
+    // The first read is the Hello, up to its newline if it has one (the lab's client sends none).
+    const { value: first, done: gone } = await reads.next();
+    if (gone) return;
+    const end = first.includes('\n') ? first.indexOf('\n') : first.length;
+    const pseudo = join(socket, address, first.slice(0, end));
+    if (pseudo === undefined) return;
+    relay(address, pseudo, first.slice(end + 1));
+    for await (const data of reads) {
       // while True: data = await reader.read(1024)
       relay(address, pseudo, data);
     }
@@ -129,7 +120,7 @@ try {
   server.listen(PORT, HOST);
   await once(server, 'listening');
 } catch (error) {
-  // a port already taken (another server?), a bad PORT, an address not on this machine
+  // a port already taken (another server?), an address not on this machine
   console.error(
     `Erreur : impossible d'écouter sur ${HOST}:${PORT} (${(error as NodeJS.ErrnoException).code})`,
   );

@@ -59,9 +59,8 @@ async function sendUserInput(
   lines: AsyncIterableIterator<string>,
   socket: net.Socket,
 ): Promise<void> {
-  await once(socket, 'readable').catch(() => {}); // nothing typed is sent before the server's answer
-  if (socket.destroyed) return; // the connection failed instead: receiveMessages says so
-  rl.prompt();
+  // Nothing typed is sent before the server's answer (receiveMessages shows it, and the prompt after it).
+  await once(socket, 'readable').catch(() => {});
   for await (const line of lines) {
     if (!socket.writable) break; // the server closed the connection meanwhile
     socket.write(`${line}\n`);

@@ -123,7 +123,7 @@ async function handleClientMsg(socket: net.Socket): Promise<void> {
   }
   const late = `Erreur : aucun Hello|<PSEUDO> reçu en ${HELLO_TIMEOUT_MS / 1000} s`;
   const deadline = setTimeout(() => refuse(socket, address, late), HELLO_TIMEOUT_MS);
-  const reads = (socket as AsyncIterable<string>)[Symbol.asyncIterator]();
+  const reads: AsyncIterableIterator<string> = socket[Symbol.asyncIterator]();
   let pending = ''; // the unfinished end of what was read, kept until its newline comes
   let pause: NodeJS.Timeout | undefined;
   try {
