@@ -27,7 +27,7 @@ import { type CheckDef, lab, robustness, type Suite } from './define.ts';
 import { compareMessage, stripAnsi, type Observation } from './match.ts';
 import { chatServerSuite } from './server.ts';
 import { Peer } from './tcp.ts';
-import { assertStarted, procUntil, startTarget, waitListening } from './target.ts';
+import { assertStarted, startTarget, waitListening } from './target.ts';
 
 const reuse = (suite: Suite, id: string): CheckDef => suite.checks.find((check) => check.id === id)!;
 
@@ -505,7 +505,7 @@ export class FramedClientScenario {
       }
       return true;
     };
-    if (await procUntil(this.proc, inOrder, this.wait)) return { kind: 'exact' };
+    if (await this.proc.until(inOrder, this.wait)) return { kind: 'exact' };
     const shown = screen().split('\n');
     for (const line of lines) {
       for (const piece of shown) {
@@ -600,7 +600,7 @@ export class FramedClientScenario {
     for (const file of [`${path}.absent.png`, `${path}.txt`, `${path}.big`]) {
       const from = proc.stdout.length;
       proc.write(`/image ${file}\n`);
-      if (!(await procUntil(proc, () => proc.stdout.slice(from).trim() !== '', this.wait))) silent.push(file);
+      if (!(await proc.until(() => proc.stdout.slice(from).trim() !== '', this.wait))) silent.push(file);
     }
     proc.write(`${last}\n`);
     const isLast = (frame: { payload: Buffer }): boolean => frame.payload.toString() === last;
