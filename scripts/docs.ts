@@ -1,5 +1,6 @@
-// `npm run docs`: writes each step's README.md / README.fr.md and the static site in docs/.
-// `npm run docs -- --check`: writes nothing, exits 1 naming every generated file that is stale.
+// `npm run docs`: writes each step's README.md / README.fr.md, the root README's generated blocks and the
+// static site in docs/. `npm run docs -- --check` (or `npm run docs --check`): writes nothing, exits 1
+// naming every generated file that is stale.
 import { isEntryPoint, runMain } from './cli.ts';
 import { docsMain } from './docs/cli.ts';
 

@@ -297,7 +297,8 @@ function pool(size: number): <T>(task: () => Promise<T>) => Promise<T> {
   };
 }
 
-describe('broken implementations fail exactly their checks', () => {
+// concurrent: each test only awaits the run beforeAll started (nothing of its own to stop after it)
+describe.concurrent('broken implementations fail exactly their checks', () => {
   it.each(cases)('$name (step $step)', async ({ name, fails }) => {
     const report = await reports.get(name)!;
     expect(failures(report), dump(report)).toEqual(fails);

@@ -176,6 +176,21 @@ describe('pages', () => {
     }
   });
 
+  it('each row of the Python ↔ Node.js table links to its line of the lab’s Python, on a step page', () => {
+    expect.hasAssertions();
+    const pages = site();
+    for (const lang of LANGS) {
+      const mapping = pages.get(lang === 'en' ? 'mapping.html' : `${lang}/mapping.html`)!;
+      const rows = mapping.split('<tr>').slice(2);
+      expect(rows.length).toBeGreaterThan(20);
+      for (const row of rows) {
+        const link = /<a href="(\d\d-[^"#]+\.html)#([^"]+)">/.exec(row);
+        expect(link?.[2], row).toMatch(/^py-[a-z_0-9]+\.py-\d+$/);
+        expect(idsOf(pages.get(`${lang === 'en' ? '' : `${lang}/`}${link![1]}`)!)).toContain(link![2]);
+      }
+    }
+  });
+
   it('holds no absolute path (and is deterministic: see the copy below, built by another process)', () => {
     for (const [path, text] of files) expect(text.includes(ROOT), path).toBe(false);
   });
@@ -217,6 +232,23 @@ describe('freshness', () => {
       expect(await docsMain(['--check', '--out', dir], files)).toBe(1);
       expect(errors.join('\n')).toContain('docs/fr/02-web.html');
       expect(errors).toHaveLength(2);
+      // The root README's steps table is generated too: a hand edit inside its markers is stale.
+      const readme = readFileSync(join(dir, 'README.md'), 'utf8');
+      writeFileSync(join(dir, 'README.md'), readme.replace('| 5 | ', '| five | '));
+      // `npm run docs --check`, without `--`: npm keeps the flag and passes npm_config_check=true.
+      const [run, wrong] = await Promise.all([
+        runScript(join(ROOT, 'scripts/docs.ts'), ['--out', dir], { env: { npm_config_check: 'true' } }),
+        runScript(join(ROOT, 'scripts/docs.ts'), ['--chek']),
+      ]);
+      expect([wrong.code, wrong.stderr]).toEqual([
+        2,
+        'error: unknown option "--chek"; usage: npm run docs [-- --check] [--out <dir>]\n',
+      ]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe(
+        'docs: 2 stale files, run `npm run docs`:\n  README.md\n  docs/fr/02-web.html\n',
+      );
+      expect(readFileSync(join(dir, 'docs/fr/02-web.html'), 'utf8')).toBe('stale');
     } finally {
       spy.mockRestore();
       log.mockRestore();
@@ -228,7 +260,7 @@ describe('freshness', () => {
     // A copy of the repository's sources with one file and one lesson removed, node_modules shared.
     const dir = mkdtempSync(join(tmpdir(), 'docs-copy-'));
     try {
-      for (const name of ['scripts', 'steps', 'docs-src', 'package.json'])
+      for (const name of ['scripts', 'steps', 'docs-src', 'reference', 'package.json', 'README.md'])
         cpSync(join(ROOT, name), join(dir, name), { recursive: true });
       symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
       rmSync(join(dir, 'steps/06-deconnexion/chat_client_ii_6.ts'));

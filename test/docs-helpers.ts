@@ -17,7 +17,7 @@ export function runScript(
 ): Promise<Run> {
   const [command, argv] = tsxCommand(script, args);
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
-  for (const name of ['NO_COLOR', 'FORCE_COLOR', 'npm_config_color', 'npm_config_stat'])
+  for (const name of ['NO_COLOR', 'FORCE_COLOR', 'npm_config_color', 'npm_config_stat', 'npm_config_check'])
     if (!options.env?.[name]) delete env[name];
   return new Promise((resolve) => {
     execFile(command, argv, { cwd: options.cwd, env, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {

@@ -115,5 +115,12 @@ describe.concurrent('exercise mode', { timeout: 120_000 }, () => {
       /✗ .*chat_server_ii_4\.ts does not compile:\n {4}.*chat_server_ii_4\.ts:1:11 Expression expected\./,
     );
     expect(shown).not.toContain('listens on the address');
+
+    writeFileSync(join(work, '04-chat-fonctionnel', 'chat_server_ii_4.ts'), "throw new Error('boum');\n");
+    const crashed = await output(run('verify', '4'), 1);
+    expect(crashed).toMatch(
+      /✗ .*chat_server_ii_4\.ts stopped at start \(exited \(code 1\)\):\n(?: {4}.*\n)* {4}Error: boum\n/,
+    );
+    expect(crashed).not.toMatch(/^\s+at /m);
   });
 });

@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { LANGS, ROOT, loadSteps } from '../steps.ts';
+import { FILES_WITH_BLOCKS, fillBlocks } from './blocks.ts';
 import { getHighlighter } from './highlight.ts';
 import { readmeName, renderReadme } from './readme.ts';
 import { buildSite } from './site.ts';
@@ -13,6 +14,12 @@ export async function buildAll(): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const step of loadSteps()) {
     for (const lang of LANGS) out.set(`steps/${step.id}/${readmeName(lang)}`, renderReadme(step, lang));
+  }
+  // The hand-written files that hold generated blocks (the root README's steps table).
+  for (const { path, lang } of FILES_WITH_BLOCKS) {
+    if (!existsSync(join(ROOT, path))) continue;
+    const text = readFileSync(join(ROOT, path), 'utf8');
+    out.set(path, fillBlocks(text, { lang, baseDir: dirname(path) === '.' ? '' : dirname(path) }, path));
   }
   const site = buildSite(await getHighlighter());
   for (const [path, text] of site) out.set(`${SITE_DIR}/${path}`, text);

@@ -1,6 +1,6 @@
 // The command line of `npm run docs`, separate from its entry point so that tests can call it in-process.
 import { resolve } from 'node:path';
-import { UsageError } from '../cli.ts';
+import { UsageError, parseCommandLine } from '../cli.ts';
 import { ROOT } from '../steps.ts';
 import { buildAll, staleFiles, writeFiles } from './build.ts';
 
@@ -8,18 +8,31 @@ export const USAGE = 'usage: npm run docs [-- --check] [--out <dir>]';
 
 /** `--check`: write nothing, exit 1 naming the stale files. `--out <dir>`: another root than the repository. */
 /** `prebuilt`: files already generated in this process (tests), instead of building them again. */
-export async function docsMain(args: readonly string[], prebuilt?: Map<string, string>): Promise<number> {
-  let check = false;
-  let root = ROOT;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--check') check = true;
-    else if (arg === '--out' && args[i + 1]) root = resolve(args[++i]!);
-    else if (arg === '-h' || arg === '--help') {
-      console.log(USAGE);
-      return 0;
-    } else throw new UsageError(`unknown argument "${arg}"; ${USAGE}`);
+/** `env`: `npm run docs --check` (without `--`) leaves the flag to npm, which sets npm_config_check. */
+export async function docsMain(
+  args: readonly string[],
+  prebuilt?: Map<string, string>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  const { values, positionals } = parseCommandLine(
+    {
+      args: [...args],
+      allowPositionals: true,
+      options: {
+        check: { type: 'boolean' },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    },
+    USAGE,
+  );
+  if (positionals.length > 0) throw new UsageError(`unknown argument "${positionals[0]}"; ${USAGE}`);
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
   }
+  const check = values.check === true || env.npm_config_check === 'true';
+  const root = values.out === undefined ? ROOT : resolve(values.out);
   const started = performance.now();
   const files = prebuilt ?? (await buildAll());
   if (check) {

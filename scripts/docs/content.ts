@@ -22,10 +22,15 @@ let strings: Record<Lang, Strings> | undefined;
 
 /** The site's interface words, from docs-src/strings.json. */
 export function t(lang: Lang, key: string, params: Record<string, string> = {}): string {
-  strings ??= JSON.parse(readFileSync(join(DOCS_SRC, 'strings.json'), 'utf8')) as Record<Lang, Strings>;
-  const value = strings[lang][key];
+  const value = tOptional(lang, key, params);
   if (value === undefined) throw new Error(`docs-src/strings.json has no "${key}" for ${lang}`);
-  return value.replace(/\{(\w+)\}/g, (whole, name: string) => params[name] ?? whole);
+  return value;
+}
+
+/** The same, or undefined when strings.json has no such key. */
+export function tOptional(lang: Lang, key: string, params: Record<string, string> = {}): string | undefined {
+  strings ??= JSON.parse(readFileSync(join(DOCS_SRC, 'strings.json'), 'utf8')) as Record<Lang, Strings>;
+  return strings[lang][key]?.replace(/\{(\w+)\}/g, (whole, name: string) => params[name] ?? whole);
 }
 
 /** A source file of docs-src, or undefined when it does not exist (optional pages). */

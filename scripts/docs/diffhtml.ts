@@ -31,47 +31,80 @@ function unifiedRows(h: Hunk, hl: HighlightedPair): string[] {
   return rows;
 }
 
+/** One side of a side-by-side row: its cells, and optionally a class and an id for its `<tr>`. */
+export interface PaneRow {
+  cells: string;
+  cls?: string;
+  id?: string;
+}
+
+const row = (r: PaneRow) =>
+  `<tr${r.cls ? ` class="${r.cls}"` : ''}${r.id ? ` id="${r.id}"` : ''}>${r.cells}</tr>`;
+
+/**
+ * Two code columns side by side, each in its own pane that scrolls sideways (code never wraps, so row k of
+ * one pane stays level with row k of the other). On a narrow screen the panes stack.
+ */
+export function panesHtml(cls: string, caption: string, sides: { head: string; rows: PaneRow[] }[]): string {
+  const cap = escapeHtml(caption);
+  const panes = sides.map((side) => {
+    const label = `${cap}: ${escapeHtml(side.head.replace(/<[^>]+>/g, ''))}`;
+    const rows = side.rows.map(row).join('\n');
+    return `<div class="pane" role="region" aria-label="${label}" tabindex="0"><div class="pane-head">${side.head}</div><table class="code"><tbody>\n${rows}\n</tbody></table></div>`;
+  });
+  return `<div class="panes ${cls}">\n${panes.join('\n')}\n</div>`;
+}
+
+const PAD = '<td class="num empty"></td><td class="sign empty"></td><td class="src empty"> </td>';
+
 function half(line: DiffLine | undefined, side: 'old' | 'new', hl: HighlightedPair): string {
-  if (!line) return '<td class="num empty"></td><td class="sign empty"></td><td class="src empty"></td>';
+  if (!line) return PAD;
   const kind = line.kind;
   return `${num(side === 'old' ? line.oldNo : line.newNo).replace('class="num"', `class="num ${kind}"`)}<td class="sign ${kind}">${SIGN[kind]}</td><td class="src ${kind}">${code(line, hl)}</td>`;
 }
 
-function splitRows(h: Hunk, hl: HighlightedPair): string[] {
-  const rows = [
-    `<tr class="hunk"><td class="num"></td><td class="sign"></td><td class="src" colspan="4">${escapeHtml(hunkHeader(h))}</td></tr>`,
-  ];
+/** The rows of each side: a hunk's context lines face each other, its removed lines face its added ones. */
+function splitRows(h: Hunk, hl: HighlightedPair): { old: PaneRow[]; new: PaneRow[] } {
+  const header: PaneRow = {
+    cls: 'hunk',
+    cells: `<td class="num"></td><td class="sign"></td><td class="src">${escapeHtml(hunkHeader(h))}</td>`,
+  };
+  const old: PaneRow[] = [header];
+  const neu: PaneRow[] = [header];
   const lines = h.lines;
   for (let i = 0; i < lines.length; ) {
     if (lines[i]!.kind === 'context') {
-      rows.push(`<tr>${half(lines[i], 'old', hl)}${half(lines[i], 'new', hl)}</tr>`);
+      old.push({ cells: half(lines[i], 'old', hl) });
+      neu.push({ cells: half(lines[i], 'new', hl) });
       i++;
       continue;
     }
-    // A run of removed lines then added lines: side by side, line for line.
     const dels: DiffLine[] = [];
     const adds: DiffLine[] = [];
     while (i < lines.length && lines[i]!.kind === 'del') dels.push(lines[i++]!);
     while (i < lines.length && lines[i]!.kind === 'add') adds.push(lines[i++]!);
     for (let k = 0; k < Math.max(dels.length, adds.length); k++) {
-      rows.push(`<tr>${half(dels[k], 'old', hl)}${half(adds[k], 'new', hl)}</tr>`);
+      old.push({ cells: half(dels[k], 'old', hl) });
+      neu.push({ cells: half(adds[k], 'new', hl) });
     }
   }
-  return rows;
+  return { old, new: neu };
 }
 
 export function diffHtml(diff: FileDiff, hl: HighlightedPair, caption: string): string {
   if (diff.hunks.length === 0) return '<p class="nochange">(no change)</p>';
   const unified = diff.hunks.flatMap((h) => unifiedRows(h, hl));
-  const split = diff.hunks.flatMap((h) => splitRows(h, hl));
+  const split = diff.hunks.map((h) => splitRows(h, hl));
   const cap = escapeHtml(caption);
+  const name = (n: string | undefined) => `<code>${escapeHtml(n ?? '/dev/null')}</code>`;
   return [
     `<div class="diff-view unified" role="region" aria-label="${cap}" tabindex="0"><table class="code"><tbody>`,
     ...unified,
     '</tbody></table></div>',
-    `<div class="diff-view split" role="region" aria-label="${cap}" tabindex="0"><table class="code"><colgroup><col class="c-num"><col class="c-sign"><col class="c-src"><col class="c-num"><col class="c-sign"><col class="c-src"></colgroup><tbody>`,
-    ...split,
-    '</tbody></table></div>',
+    panesHtml('diff-view split', caption, [
+      { head: name(diff.oldName), rows: split.flatMap((s) => s.old) },
+      { head: name(diff.newName), rows: split.flatMap((s) => s.new) },
+    ]),
   ].join('\n');
 }
 

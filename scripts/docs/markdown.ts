@@ -44,8 +44,16 @@ export function createMarkdown(hl: HighlighterCore): Markdown {
   md.core.ruler.push('site_ids_and_links', (state) => {
     const env = state.env as unknown as MarkdownEnv;
     const tokens = state.tokens;
+    // Each table cell is labelled with its column's header, so that a phone can show a row as a block.
+    let headers: string[] = [];
+    let column = 0;
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i]!;
+      if (token.type === 'thead_open') headers = [];
+      if (token.type === 'tr_open') column = 0;
+      if (token.type === 'th_open') headers.push((tokens[i + 1]?.content ?? '').replace(/`/g, ''));
+      if (token.type === 'td_open' && headers[column]) token.attrSet('data-label', headers[column]!);
+      if (token.type === 'td_open') column++;
       if (token.type === 'heading_open') {
         const inline = tokens[i + 1];
         token.attrSet('id', uniqueId(headingId(inline?.content ?? ''), env.ids));

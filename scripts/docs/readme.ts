@@ -11,6 +11,7 @@ import {
 } from './content.ts';
 import { hunkHeader, type FileDiff } from '../textdiff.ts';
 import { langOf } from './highlight.ts';
+import { PYTHON_DIR, pythonName, readPython } from './python.ts';
 
 export function readmeName(lang: Lang): string {
   return lang === 'en' ? 'README.md' : `README.${lang}.md`;
@@ -46,6 +47,24 @@ function stepLink(to: Step, lang: Lang): string {
   return `[${stepLabel(to, lang)}](../${to.id}/${readmeName(lang)})`;
 }
 
+/** The lab's Python for the file, collapsed (GitHub renders `<details>`), when reference/python/ has it. */
+function pythonSection(file: string, lang: Lang): string[] {
+  const py = readPython(file);
+  const name = pythonName(file);
+  if (py === undefined || !name) return [];
+  return [
+    '<details>',
+    `<summary>${t(lang, 'pythonFile')} <code>${name}</code></summary>`,
+    '',
+    `[${PYTHON_DIR}/${name}](../../${PYTHON_DIR}/${name})`,
+    '',
+    codeBlock(py, 'python'),
+    '',
+    '</details>',
+    '',
+  ];
+}
+
 function fileSection(step: Step, section: FileSection, lang: Lang): string[] {
   if (section.text === undefined) return [`### ${section.file}`, '', `_${t(lang, 'notAvailableLong')}_`, ''];
   const out = [`### [${section.file}](${section.file})`, ''];
@@ -56,6 +75,7 @@ function fileSection(step: Step, section: FileSection, lang: Lang): string[] {
       '',
       codeBlock(section.text, langOf(section.file) ? 'ts' : 'text'),
       '',
+      ...pythonSection(section.file, lang),
     ];
   }
   for (const d of section.diffs) {
@@ -66,6 +86,7 @@ function fileSection(step: Step, section: FileSection, lang: Lang): string[] {
     );
     out.push(d.diff ? diffMarkdown(d.diff) : `_${t(lang, 'notAvailableLong')}_`, '');
   }
+  out.push(...pythonSection(section.file, lang));
   return out;
 }
 

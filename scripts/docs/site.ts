@@ -1,9 +1,10 @@
-// The static site in docs/: an index per language, a page per step per language, an optional teachers'
-// page, and the local assets. Every href is relative, so it works from file:// and from any static host.
+// The static site in docs/: a page per step per language, the pages listed in docs-src/pages.json, and the
+// local assets. Every href is relative, so it works from file:// and from any static host.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { HighlighterCore } from 'shiki/core';
 import { LANGS, loadSteps, readStepFile, type Lang, type Step } from '../steps.ts';
+import { splitAtMarkers, stepsByPart, partTitle } from './blocks.ts';
 import {
   DOCS_SRC,
   commandsOf,
@@ -16,16 +17,52 @@ import {
   type Command,
   type FileSection,
 } from './content.ts';
-import { diffHtml, wholeFileHtml } from './diffhtml.ts';
+import { diffHtml, panesHtml, wholeFileHtml, type PaneRow } from './diffhtml.ts';
 import { highlightLines, langOf, resetTokenCss, tokenCss } from './highlight.ts';
 import { escapeHtml, join as joinParts } from './html.ts';
 import { createMarkdown, headingId, type Markdown, type MarkdownEnv } from './markdown.ts';
+import { alignPython, findPythonLine, pythonName, readPython } from './python.ts';
 
-type PageKind = 'index' | 'teachers' | Step;
+/** A page of docs-src/pages.json. */
+export interface PageDef {
+  id: string;
+  /** A key of strings.json. */
+  title: string;
+  source: Partial<Record<Lang, string>>;
+  /** Page ids that link to this page, or `steps` for every step page. */
+  linkedFrom?: string[];
+}
+
+/** The site's own pages, from docs-src/pages.json; a page none of whose sources exist is left out. */
+export function loadPages(): PageDef[] {
+  const path = 'docs-src/pages.json';
+  let pages: PageDef[];
+  try {
+    pages = (JSON.parse(readFileSync(join(DOCS_SRC, 'pages.json'), 'utf8')) as { pages: PageDef[] }).pages;
+  } catch (error) {
+    throw new Error(`${path}: ${(error as Error).message}`);
+  }
+  for (const page of pages) {
+    if (!/^[a-z][a-z0-9-]*$/.test(page.id ?? ''))
+      throw new Error(`${path}: page id "${page.id}" must be lower case letters, digits and "-"`);
+    t('en', page.title);
+  }
+  return pages.filter((page) => LANGS.some((lang) => sourceOf(page, lang) !== undefined));
+}
+
+/** The page's Markdown in this language, or in another one when it is not translated yet. */
+function sourceOf(page: PageDef, lang: Lang): { name: string; text: string } | undefined {
+  for (const l of [lang, ...LANGS.filter((x) => x !== lang)]) {
+    const name = page.source[l];
+    const text = name === undefined ? undefined : docsSource(name);
+    if (name !== undefined && text !== undefined) return { name, text };
+  }
+  return undefined;
+}
 
 /** Where a page lives in docs/: English at the root, French under fr/. */
-export function pagePath(kind: PageKind, lang: Lang): string {
-  const name = kind === 'index' ? 'index.html' : kind === 'teachers' ? 'teachers.html' : `${kind.id}.html`;
+export function pagePath(page: string | Step, lang: Lang): string {
+  const name = typeof page === 'string' ? `${page}.html` : `${page.id}.html`;
   return lang === 'en' ? name : `${lang}/${name}`;
 }
 
@@ -37,13 +74,26 @@ export function href(fromPage: string, to: string): string {
 
 export const fileAnchor = (file: string) => `file-${file}`;
 export const diffAnchor = (from: string, file: string) => `diff-${from}-${file}`;
+/** The Python beside a file, and one line of that Python (1-based). */
+export const pythonAnchor = (file: string) => `py-${file}`;
+export const pythonLineAnchor = (pyName: string, n: number) => `py-${pyName}-${n}`;
 
 interface Site {
   hl: HighlighterCore;
   md: Markdown;
-  hasTeachers: boolean;
+  pages: PageDef[];
   /** Highlighted lines of each step file, computed once for both languages. */
   lines: Map<string, string[]>;
+  /** The same for the lab's Python of each step file that has one. */
+  python: Map<string, string[] | undefined>;
+}
+
+function pythonLines(site: Site, file: string): string[] | undefined {
+  if (!site.python.has(file)) {
+    const text = readPython(file);
+    site.python.set(file, text === undefined ? undefined : highlightLines(site.hl, text, 'python'));
+  }
+  return site.python.get(file);
 }
 
 function fileLines(site: Site, file: string): string[] | undefined {
@@ -74,12 +124,18 @@ function linkResolver(
       const to = href(page, pagePath(step, lang));
       if (rest === '' || /^(README(\.fr)?\.md|lesson\.(en|fr)\.md)$/.test(rest))
         return hash ? `${to}#${hash}` : to;
-      if (step.files.includes(rest)) return `${to}#${fileAnchor(rest)}`;
-      return null;
+      if (!step.files.includes(rest)) return null;
+      // `file.ts#py:needle`: the first line of the lab's Python that contains the needle, beside our file.
+      if (hash?.startsWith('py:') && pythonLines(site, rest)) {
+        const py = readPython(rest)!;
+        const n = findPythonLine(py, decodeURIComponent(hash.slice(3)));
+        return `${to}#${n === undefined ? pythonAnchor(rest) : pythonLineAnchor(pythonName(rest)!, n + 1)}`;
+      }
+      return `${to}#${fileAnchor(rest)}`;
     }
-    const src = /^docs-src\/(index|teachers)\.(en|fr)\.md$/.exec(target);
-    if (src && (src[1] === 'index' || site.hasTeachers))
-      return href(page, pagePath(src[1] as 'index' | 'teachers', lang));
+    const src = /^docs-src\/([^/]+\.md)$/.exec(target);
+    const linked = src && site.pages.find((p) => Object.values(p.source).includes(src[1]!));
+    if (linked) return href(page, pagePath(linked.id, lang)) + (hash ? `#${hash}` : '');
     return null;
   };
 }
@@ -103,6 +159,8 @@ function layout(opts: {
   otherPage: string;
   body: string;
   diffs: boolean;
+  /** The steps navigation, beside the content on a wide screen. */
+  aside?: string;
 }): string {
   const { lang, page, title, otherPage, body } = opts;
   const other: Lang = lang === 'en' ? 'fr' : 'en';
@@ -124,12 +182,14 @@ function layout(opts: {
 <body>
 <a class="skip" href="#content">${t(lang, 'skip')}</a>
 <header class="top">
-<a class="home" href="${href(page, pagePath('index', lang))}">${escapeHtml(t(lang, 'siteTitle'))}</a>
+<a class="home" href="${href(page, pagePath(HOME, lang))}">${escapeHtml(t(lang, 'siteTitle'))}</a>
 <nav class="tools">${toggle}<a class="lang-switch" href="${href(page, otherPage)}" hreflang="${other}" lang="${other}">${t(other, 'langName')}</a></nav>
 </header>
-<main id="content">
+<div class="frame${opts.aside ? ' with-nav' : ''}">
+${opts.aside ?? ''}<main id="content">
 ${body}
 </main>
+</div>
 </body>
 </html>
 `;
@@ -152,8 +212,9 @@ function fileSectionHtml(site: Site, page: string, step: Step, section: FileSect
     return `<section class="file-section">${head}<p class="unavailable">${t(lang, 'notAvailableLong')}</p></section>`;
   }
   const whole = wholeFileHtml(newLines, file);
+  const python = pythonHtml(site, file, newLines, lang);
   if (section.diffs.length === 0) {
-    return `<section class="file-section">${head}<p>${t(lang, 'newFile')}</p>\n${whole}</section>`;
+    return `<section class="file-section">${head}<p>${t(lang, 'newFile')}</p>\n${whole}\n${python}</section>`;
   }
   const diffs = section.diffs.map((d) => {
     const from = escapeHtml(d.from);
@@ -172,9 +233,62 @@ function fileSectionHtml(site: Site, page: string, step: Step, section: FileSect
 <p class="from">${t(lang, 'diffFrom')} ${fromLink}${where}.</p>
 ${body}</section>`;
   });
-  return `<section class="file-section">${head}\n${diffs.join('\n')}
+  return `<section class="file-section">${head}\n${diffs.join('\n')}\n${python}
 <details class="whole-file"><summary>${t(lang, 'wholeFile')} <code>${escapeHtml(file)}</code> (${newLines.length} ${t(lang, 'lines')})</summary>
 ${whole}</details></section>`;
+}
+
+/** The lab's Python and our TypeScript side by side, function facing function; empty without the Python. */
+function pythonHtml(site: Site, file: string, tsLines: string[], lang: Lang): string {
+  const pyLines = pythonLines(site, file);
+  const pyName = pythonName(file);
+  if (!pyLines || !pyName) return '';
+  const rows = alignPython(readPython(file)!, readStepFile(file)!);
+  const side = (lines: string[], pick: (r: (typeof rows)[number]) => number | undefined, py: boolean) =>
+    rows.map((r): PaneRow => {
+      const i = pick(r);
+      const cls = r.unit ? 'unit' : undefined;
+      const pad = r.unit ? 'unit pad' : 'pad';
+      if (i === undefined) return { cls: pad, cells: '<td class="num"></td><td class="src empty"> </td>' };
+      return {
+        cls,
+        id: py ? pythonLineAnchor(pyName, i + 1) : undefined,
+        cells: `<td class="num" data-n="${i + 1}"></td><td class="src">${lines[i] ?? ''}</td>`,
+      };
+    });
+  const panes = panesHtml('pyts', `${pyName} ↔ ${file}`, [
+    { head: `Python · <code>${escapeHtml(pyName)}</code>`, rows: side(pyLines, (r) => r.py, true) },
+    { head: `TypeScript · <code>${escapeHtml(file)}</code>`, rows: side(tsLines, (r) => r.ts, false) },
+  ]);
+  const colon = lang === 'fr' ? ' :' : ':';
+  const names = `<code>${escapeHtml(pyName)}</code> ↔ <code>${escapeHtml(file)}</code>`;
+  const title = `${t(lang, 'pythonBeside')}${colon} ${names}`;
+  return `<section class="python" id="${pythonAnchor(file)}"><h4>${title}</h4>
+${panes}</section>`;
+}
+
+/** Every step, grouped by part, the current one marked; then the pages linked from every step page. */
+function stepsNav(site: Site, page: string, current: Step, lang: Lang): string {
+  const groups = stepsByPart().map((group) => {
+    const items = group.steps.map((step) => {
+      const mark = step.id === current.id ? ' aria-current="page"' : '';
+      const label = `<span class="num">${step.id.slice(0, 2)}</span> ${escapeHtml(step.title[lang])}`;
+      return `<li><a href="${stepLink(page, step, lang)}"${mark}>${label}</a></li>`;
+    });
+    return `<p class="part">${escapeHtml(partTitle(lang, group.part))}</p><ol>${items.join('')}</ol>`;
+  });
+  const links = pageLinks(site, page, 'steps', lang);
+  return `<nav class="steps-nav" aria-label="${t(lang, 'stepsNav')}">${groups.join('')}${links}</nav>\n`;
+}
+
+/** Links to the pages that pages.json links from `from` (a page id, or `steps`). */
+function pageLinks(site: Site, page: string, from: string, lang: Lang): string {
+  const linked = site.pages.filter((p) => p.linkedFrom?.includes(from));
+  if (linked.length === 0) return '';
+  const items = linked.map(
+    (p) => `<li><a href="${href(page, pagePath(p.id, lang))}">${escapeHtml(t(lang, p.title))} →</a></li>`,
+  );
+  return `<ul class="page-links">${items.join('')}</ul>`;
 }
 
 function stepPage(site: Site, step: Step, lang: Lang): string {
@@ -183,7 +297,13 @@ function stepPage(site: Site, step: Step, lang: Lang): string {
   // The same ids as GitHub gives the README's headings, so that links written for the README work here.
   const runId = headingId(t(lang, 'howToRun'));
   const codeId = headingId(t(lang, 'theCode'));
-  const ids = new Set(['content', runId, codeId, ...step.files.map(fileAnchor)]);
+  const ids = new Set([
+    'content',
+    runId,
+    codeId,
+    ...step.files.map(fileAnchor),
+    ...step.files.map(pythonAnchor),
+  ]);
   const lesson = lessonOf(step, lang);
   const lessonHtml = lesson
     ? renderMarkdown(site, lesson, `steps/${step.id}`, page, lang, ids)
@@ -195,7 +315,7 @@ function stepPage(site: Site, step: Step, lang: Lang): string {
         content.prev
           ? `<a rel="prev" href="${stepLink(page, content.prev, lang)}">← ${escapeHtml(stepLabel(content.prev, lang))}</a>`
           : '<span></span>',
-        `<a href="${href(page, pagePath('index', lang))}">${t(lang, 'allSteps')}</a>`,
+        `<a href="${href(page, pagePath(HOME, lang))}">${t(lang, 'allSteps')}</a>`,
         content.next
           ? `<a rel="next" href="${stepLink(page, content.next, lang)}">${escapeHtml(stepLabel(content.next, lang))} →</a>`
           : '<span></span>',
@@ -230,68 +350,57 @@ function stepPage(site: Site, step: Step, lang: Lang): string {
     otherPage: pagePath(step, other),
     body,
     diffs: true,
+    aside: stepsNav(site, page, step, lang),
   });
 }
 
-function indexPage(site: Site, lang: Lang): string {
-  const page = pagePath('index', lang);
-  const ids = new Set(['content', 'steps']);
-  const intro = docsSource(`index.${lang}.md`) ?? `# ${t(lang, 'siteTitle')}\n`;
-  const mapping = docsSource(`mapping.${lang}.md`);
-  const items = loadSteps().map((step) => {
-    const unavailable = step.available ? '' : ` <span class="badge">${t(lang, 'notAvailable')}</span>`;
-    return `<li><a href="${stepLink(page, step, lang)}"><span class="num">${step.id.slice(0, 2)}</span> ${escapeHtml(step.title[lang])}</a>${unavailable}<span class="section">${escapeHtml(step.section)}</span></li>`;
-  });
+/** A page of pages.json: its Markdown, the generated blocks in it, then the links pages.json asks for. */
+function docPage(site: Site, def: PageDef, lang: Lang): string {
+  const page = pagePath(def.id, lang);
+  const source = sourceOf(def, lang)!;
+  const ids = new Set(['content']);
+  const where = `docs-src/${source.name}`;
+  const stepHref = (step: Step) => stepLink(page, step, lang);
+  const home = href(page, pagePath(HOME, lang));
+  const content = splitAtMarkers(source.text, where)
+    .map((part) => {
+      if ('text' in part) return renderMarkdown(site, part.text, 'docs-src', page, lang, ids);
+      const ctx = { lang, baseDir: 'docs-src', stepHref };
+      return (
+        part.block.html?.(ctx) ?? renderMarkdown(site, part.block.markdown(ctx), 'docs-src', page, lang, ids)
+      );
+    })
+    .join('\n');
   const body = joinParts([
-    renderMarkdown(site, intro, 'docs-src', page, lang, ids),
-    `<h2 id="steps">${t(lang, 'steps')}</h2>`,
-    `<ol class="steps">\n${items.join('\n')}\n</ol>`,
-    site.hasTeachers &&
-      `<p class="teachers-link"><a href="${href(page, pagePath('teachers', lang))}">${t(lang, 'teachers')} →</a></p>`,
-    mapping && `<div class="mapping">\n${renderMarkdown(site, mapping, 'docs-src', page, lang, ids)}</div>`,
+    def.id !== HOME &&
+      `<nav class="prevnext top-nav"><span></span><a href="${home}">${t(lang, 'allSteps')}</a><span></span></nav>`,
+    `<div class="doc page-${def.id}">\n${content}</div>`,
+    pageLinks(site, page, def.id, lang),
   ]);
   const other: Lang = lang === 'en' ? 'fr' : 'en';
   return layout({
     lang,
     page,
-    title: t(lang, 'allSteps'),
-    otherPage: pagePath('index', other),
+    title: t(lang, def.title),
+    otherPage: pagePath(def.id, other),
     body,
     diffs: false,
   });
 }
 
-function teachersPage(site: Site, lang: Lang): string {
-  const page = pagePath('teachers', lang);
-  const source =
-    docsSource(`teachers.${lang}.md`) ?? docsSource(`teachers.${lang === 'en' ? 'fr' : 'en'}.md`) ?? '';
-  const body =
-    `<nav class="prevnext top-nav"><span></span><a href="${href(page, pagePath('index', lang))}">${t(lang, 'allSteps')}</a><span></span></nav>\n` +
-    renderMarkdown(site, source, 'docs-src', page, lang, new Set(['content']));
-  const other: Lang = lang === 'en' ? 'fr' : 'en';
-  return layout({
-    lang,
-    page,
-    title: t(lang, 'teachers'),
-    otherPage: pagePath('teachers', other),
-    body,
-    diffs: false,
-  });
-}
+/** The page every other one links to as "All steps": docs/index.html. */
+const HOME = 'index';
 
 /** Every file of docs/, path relative to docs/ → content. */
 export function buildSite(hl: HighlighterCore): Map<string, string> {
   resetTokenCss();
-  const site: Site = {
-    hl,
-    md: createMarkdown(hl),
-    hasTeachers: LANGS.some((lang) => docsSource(`teachers.${lang}.md`) !== undefined),
-    lines: new Map(),
-  };
+  const pages = loadPages();
+  if (!pages.some((p) => p.id === HOME))
+    throw new Error(`docs-src/pages.json: no page "${HOME}" (the home page)`);
+  const site: Site = { hl, md: createMarkdown(hl), pages, lines: new Map(), python: new Map() };
   const out = new Map<string, string>();
   for (const lang of LANGS) {
-    out.set(pagePath('index', lang), indexPage(site, lang));
-    if (site.hasTeachers) out.set(pagePath('teachers', lang), teachersPage(site, lang));
+    for (const def of pages) out.set(pagePath(def.id, lang), docPage(site, def, lang));
     for (const step of loadSteps()) out.set(pagePath(step, lang), stepPage(site, step, lang));
   }
   out.set('assets/tokens.css', tokenCss());

@@ -52,7 +52,7 @@ export async function verify(step: Step, lang: Lang, paint: Paint): Promise<Veri
   let ok = true;
   for (const target of step.checks) {
     const path = ownFile(target.file, track);
-    const name = relative(ROOT, path);
+    const name = relative(ROOT, path).startsWith('..') ? path : relative(ROOT, path);
     if (!step.files.includes(target.file) && !existsSync(path)) {
       // a program this step still uses from an earlier one (step 04's client): checked with that step
       lines.push(paint('dim', `– ${name}: ${target.file} belongs to an earlier step, not checked here`));
@@ -85,10 +85,10 @@ export async function verify(step: Step, lang: Lang, paint: Paint): Promise<Veri
     const crashed =
       report.checks[0]?.status !== 'pass' && report.program?.exit && report.program.stderr.trim();
     if (crashed) {
-      const tail = visible(report.program!.stderr.trimEnd()).split('\n').slice(-6);
+      const error = errorLines(report.program!.stderr);
       lines.push(
         paint('red', `✗ ${name} stopped at start (${report.program!.exit}):`),
-        ...tail.map((l) => `    ${l}`),
+        ...error.map((l) => `    ${l}`),
       );
       ok = false;
       continue;

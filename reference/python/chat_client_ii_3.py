@@ -1,0 +1,41 @@
+# II.3 Client asynchrone: two loops at once, one sends what you type, the other prints what arrives.
+import asyncio
+import os
+import sys
+
+HOST = os.environ.get("HOST") or "127.0.0.1"
+PORT = int(os.environ.get("PORT") or 8888)
+
+
+async def send_user_input(writer):
+    # aioconsole's ainput() with the standard library: the keyboard read as a stream, like the socket
+    loop = asyncio.get_running_loop()
+    stdin = asyncio.StreamReader()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(stdin), sys.stdin)
+    while line := await stdin.readline():  # b"" once the input ends (Ctrl+D, the end of a pipe)
+        writer.write(line.rstrip(b"\r\n"))  # the line typed, without its Enter
+        await writer.drain()
+    writer.close()
+
+
+async def receive_messages(reader):
+    while True:
+        data = await reader.read(1024)
+        if not data:  # the server left (step 06 says more about it)
+            break
+        print(data.decode().rstrip("\n"))
+
+
+async def main():
+    reader, writer = await asyncio.open_connection(HOST, PORT)
+    writer.write("Hello".encode())
+    await writer.drain()
+    await asyncio.gather(send_user_input(writer), receive_messages(reader))
+
+
+try:
+    asyncio.run(main())
+except KeyboardInterrupt:
+    pass
+except OSError as error:
+    sys.exit(f"Erreur : impossible de parler au serveur {HOST}:{PORT} ({error.strerror})")

@@ -1,0 +1,34 @@
+# II.2 Première version: reads one message from each client, prints it, answers "Hello {IP}:{Port}".
+import asyncio
+import os
+import sys
+
+HOST = os.environ.get("HOST") or "127.0.0.1"
+PORT = int(os.environ.get("PORT") or 8888)  # 0: any free port
+
+
+async def handle_client_msg(reader, writer):
+    ip, port = writer.get_extra_info("peername")[:2]
+    addr = f"{ip}:{port}"
+    data = await reader.read(1024)
+    message = data.decode()
+    print(f"Received {message!r} from {addr}")
+    writer.write(f"Hello {addr}".encode())
+    await writer.drain()
+    writer.close()
+
+
+async def main():
+    server = await asyncio.start_server(handle_client_msg, HOST, PORT)
+    ip, port = server.sockets[0].getsockname()[:2]
+    print(f"Serving on {ip}:{port}")
+    async with server:
+        await server.serve_forever()
+
+
+try:
+    asyncio.run(main())
+except KeyboardInterrupt:
+    pass
+except OSError as error:
+    sys.exit(f"Erreur : impossible d'écouter sur {HOST}:{PORT} ({error.strerror})")

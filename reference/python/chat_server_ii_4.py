@@ -1,0 +1,46 @@
+# II.4 Un chat fonctionnel: every message is sent to all the other connected clients.
+import asyncio
+import os
+import sys
+
+HOST = os.environ.get("HOST") or "127.0.0.1"
+PORT = int(os.environ.get("PORT") or 8888)  # 0: any free port
+
+CLIENTS = {}  # "IP:port" → {"r": reader, "w": writer}
+
+
+async def broadcast(text, except_addr):
+    for addr, client in list(CLIENTS.items()):
+        if addr != except_addr:
+            client["w"].write(text.encode())
+            await client["w"].drain()
+
+
+async def handle_client_msg(reader, writer):
+    ip, port = writer.get_extra_info("peername")[:2]
+    addr = f"{ip}:{port}"
+    while True:
+        data = await reader.read(1024)
+        if not data:  # the client left (step 06 says more about it)
+            break
+        message = data.decode()
+        print(f"Message received from {addr} : {message}")
+        if addr not in CLIENTS:
+            CLIENTS[addr] = {"r": reader, "w": writer}
+        await broadcast(f"{addr} a dit : {message}", addr)
+
+
+async def main():
+    server = await asyncio.start_server(handle_client_msg, HOST, PORT)
+    ip, port = server.sockets[0].getsockname()[:2]
+    print(f"Serving on {ip}:{port}")
+    async with server:
+        await server.serve_forever()
+
+
+try:
+    asyncio.run(main())
+except KeyboardInterrupt:
+    pass
+except OSError as error:
+    sys.exit(f"Erreur : impossible d'écouter sur {HOST}:{PORT} ({error.strerror})")

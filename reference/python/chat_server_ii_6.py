@@ -1,0 +1,69 @@
+# II.6 Déconnexion: who leaves is removed and announced; stopping the server closes every connection.
+import asyncio
+import os
+import sys
+
+HOST = os.environ.get("HOST") or "127.0.0.1"
+PORT = int(os.environ.get("PORT") or 8888)  # 0: any free port
+
+CLIENTS = {}  # "IP:port" → {"r": reader, "w": writer, "pseudo": pseudo}
+
+
+async def broadcast(text, except_addr=None):
+    for addr, client in list(CLIENTS.items()):
+        if addr != except_addr:
+            client["w"].write(text.encode())
+            try:
+                await client["w"].drain()
+            except ConnectionError:  # that one is leaving too: its own handler announces it
+                pass
+
+
+async def handle_client_msg(reader, writer):
+    ip, port = writer.get_extra_info("peername")[:2]
+    addr = f"{ip}:{port}"
+    while True:
+        try:
+            data = await reader.read(1024)
+        except ConnectionError:  # a reset (crash, network loss): gone as well
+            data = b""
+        if not data:  # the empty message of a client that left
+            break
+        message = data.decode()
+        if addr not in CLIENTS:
+            # a new client: its first message must be "Hello|<PSEUDO>"
+            pseudo = message.split("|", 1)[1] if message.startswith("Hello|") else ""
+            if not pseudo:
+                writer.write("Erreur : le premier message doit être Hello|<PSEUDO>".encode())
+                await writer.drain()
+                break
+            CLIENTS[addr] = {"r": reader, "w": writer, "pseudo": pseudo}
+            await broadcast(f"Annonce : {pseudo} a rejoint la chatroom")
+            continue
+        print(f"Message received from {addr} : {message}")
+        await broadcast(f"{CLIENTS[addr]['pseudo']} a dit : {message}", addr)
+    writer.close()
+    if addr in CLIENTS:
+        pseudo = CLIENTS.pop(addr)["pseudo"]
+        await broadcast(f"Annonce : {pseudo} a quitté la chatroom")
+
+
+async def main():
+    server = await asyncio.start_server(handle_client_msg, HOST, PORT)
+    ip, port = server.sockets[0].getsockname()[:2]
+    print(f"Serving on {ip}:{port}")
+    try:
+        # until Ctrl+C (not serve_forever(): since Python 3.12 it would wait for every client to leave first)
+        await asyncio.Event().wait()
+    finally:
+        # every client sees its connection end (and nobody is announced as leaving)
+        for client in CLIENTS.values():
+            client["w"].close()
+
+
+try:
+    asyncio.run(main())
+except KeyboardInterrupt:
+    pass
+except OSError as error:
+    sys.exit(f"Erreur : impossible d'écouter sur {HOST}:{PORT} ({error.strerror})")
