@@ -56,7 +56,11 @@ const cases: { name: string; command: () => string[]; client?: boolean; fails: s
 
 describe.concurrent('the checker on step 12', () => {
   it.each(cases)('$name', async ({ command, client, fails }) => {
-    const report = await check('12', command(), client ? { role: 'client' } : {});
+    const report = await check('12', command(), {
+      waitMs: 2_500,
+      exitMs: 5_000,
+      ...(client ? { role: 'client' } : {}),
+    }); // generous: two shared cores
     expect(failures(report), dump(report)).toEqual(fails);
   });
 });
