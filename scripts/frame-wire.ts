@@ -84,7 +84,7 @@ export class FramedConnection {
     if (!this.socket.destroyed) this.socket.write(bytes);
   }
 
-  /** Resolves true as soon as `ready()` holds (checked on each chunk received and at the close), false after `timeoutMs`. */
+  /** True as soon as `ready()` holds (checked on each chunk and at the close), false after `timeoutMs`. */
   wait(ready: () => boolean, timeoutMs: number): Promise<boolean> {
     return this.watch.wait(ready, timeoutMs);
   }

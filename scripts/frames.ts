@@ -90,7 +90,7 @@ export function decodeRelay(payload: Buffer): { pseudo: string; message: Buffer 
   };
 }
 
-/** Gathers the bytes of a connection into frames, however they were cut; `error` once a frame broke the rules. */
+/** Gathers a connection's bytes into frames, however they were cut; `error` once a frame broke the rules. */
 export class FrameReader {
   readonly frames: Frame[] = [];
   error: string | undefined;

@@ -38,7 +38,7 @@ export function smileyJpeg(width = 64, height = 32): Buffer {
   return jpeg.encode(smileyPixels(width, height), 90).data;
 }
 
-/** A valid PNG over `bytes` bytes: the smiley with a private ancillary chunk of padding (decoders skip it). */
+/** A valid PNG over `bytes` bytes: the smiley with a private chunk of padding (decoders skip it). */
 export function bigPng(bytes: number): Buffer {
   const png = smileyPng();
   const type = Buffer.from('paDd'); // lowercase first letter: ancillary, safe to ignore

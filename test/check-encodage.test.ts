@@ -1,5 +1,5 @@
 // The checker on step 11 (home-made encoding): our files pass; each broken version of them (a mutant made
-// here) fails exactly the check it breaks; our step 06 programs, which send plain text, fail the bonus's checks.
+// here) fails exactly the check it breaks; our step 06 programs (plain text) fail the bonus's checks.
 import { afterAll, describe, expect, it } from 'vitest';
 import { stopAll } from '../scripts/proc.ts';
 import { check, dump, failures, typescript } from './check-helpers.ts';

@@ -43,7 +43,7 @@ async function collect(frames: AsyncGenerator<Frame>): Promise<{ type: number; t
   return all;
 }
 
-/** A long-form header for a short payload: readers accept it, and it makes every byte of that form cuttable. */
+/** A long-form header for a short payload: readers accept it, and every byte of that form can be cut. */
 function longForm(type: number, payload: string): Buffer {
   const header = Buffer.from([type, 0xff, 0xff, 4, 0, 0, 0, 0]);
   header.writeUInt32BE(Buffer.byteLength(payload), 4);
@@ -100,7 +100,7 @@ describe.each(codecs)('%s', (_name, codec) => {
     }
   });
 
-  it('refuses a length of length outside 1–6, an oversized frame from its header alone, a cut-off end', async () => {
+  it('refuses a length of length outside 1–6, an oversized header alone, a cut-off end', async () => {
     await expect(collect(codec.framesOf(reads(Buffer.from([2, 0xff, 0xff, 0]))))).rejects.toThrow(
       /length of 0 bytes/,
     );

@@ -39,7 +39,7 @@ describe('12 · decoding and drawing (the client file’s own functions)', () =>
     expect(decodeImage(bomb)).toBeUndefined();
   });
 
-  it('draws as many columns as given (never more than the picture has), rows halved for the characters', () => {
+  it('draws as many columns as given (at most the picture’s), rows halved for the characters', () => {
     const wide = smileyPixels(160, 40);
     const lines = asciiArt(wide, 50);
     expect(lines).toHaveLength(Math.round((40 * 50) / 160 / 2));
@@ -64,7 +64,7 @@ describe('12 · decoding and drawing (the client file’s own functions)', () =>
 });
 
 describe('12 · an image over TCP', () => {
-  it('the server relays the bytes to every other client, with the pseudo; the sender gets nothing back', async () => {
+  it('the server relays the bytes to every other client, with the pseudo; not to the sender', async () => {
     const { proc, port } = await startChatServer('chat_server_iii_6.ts');
     const [alice, bob, carol] = await Promise.all(
       ['alice', 'bob', 'carol'].map(() => FramedConnection.connect(port)),
@@ -92,7 +92,7 @@ describe('12 · an image over TCP', () => {
     expect(alice!.frames.some((frame) => frame.type === IMAGE_RELAY)).toBe(false);
   });
 
-  it('in a terminal 50 columns wide, bob sees alice’s image drawn in 50 columns at most, under her name', async () => {
+  it('in a 50-column terminal, bob sees alice’s image in 50 columns at most, under her name', async () => {
     const { port } = await startChatServer('chat_server_iii_6.ts');
     const command = [
       'env',

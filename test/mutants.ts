@@ -8,7 +8,7 @@ import { filePath, ROOT } from '../scripts/steps.ts';
 
 const dir = join(ROOT, 'node_modules', '.cache', 'tp6-mutants');
 
-/** The command that runs `file` with each `[from, to]` replaced; throws when a `from` is not there exactly once. */
+/** The command running `file` with each `[from, to]` replaced; throws unless each `from` is there once. */
 export function mutant(file: string, ...replacements: [string, string][]): string[] {
   let source = readFileSync(filePath(file), 'utf8');
   for (const [from, to] of replacements) {

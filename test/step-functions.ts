@@ -1,6 +1,6 @@
 // A step file's own functions, for unit tests, without running the file: its top-level function and class
-// declarations and the constants named in `names` (its imports given by the test), type-stripped and evaluated in a sandbox. The code tested
-// is the step's own text, not a copy.
+// declarations and the constants named in `names` (its imports given by the test), type-stripped and
+// evaluated in a sandbox. The code tested is the step's own text, not a copy.
 import { readFileSync } from 'node:fs';
 import vm from 'node:vm';
 import ts from 'typescript';

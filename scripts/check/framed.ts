@@ -487,7 +487,7 @@ export class FramedClientScenario {
     this.ctx.list.compare(id, 'alice', first.payload.toString());
   }
 
-  /** Writes `bytes` as the server (in the given pieces) and waits for the client to print `lines`, in order. */
+  /** Writes `pieces` as the server, one write each, and waits for the client to print `lines` in order. */
   async showsOnScreen(pieces: Buffer[], lines: string[]): Promise<Observation> {
     const from = this.proc.stdout.length;
     this.server.socket.setNoDelay(true);

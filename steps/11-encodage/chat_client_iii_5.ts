@@ -1,4 +1,4 @@
-// The chat client with the home-made encoding: it sends frames and reads frames, never guessing where a message ends.
+// The chat client in frames: it sends and reads whole messages, never guessing where one ends.
 import net from 'node:net';
 import readline from 'node:readline';
 import { once } from 'node:events';

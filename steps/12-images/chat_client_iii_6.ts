@@ -184,7 +184,7 @@ async function askPseudo(
   }
 }
 
-/** First loop (aioconsole.ainput): each line typed is sent in a MESSAGE frame, `/image chemin` in an IMAGE frame. */
+/** First loop (aioconsole.ainput): a line goes in a MESSAGE frame, `/image chemin` in an IMAGE frame. */
 async function sendUserInput(
   rl: readline.Interface,
   lines: AsyncIterableIterator<string>,

@@ -170,7 +170,7 @@ function join(socket: net.Socket, address: string, pseudo: string): string | und
   return pseudo;
 }
 
-/** Prints a message or an image's size, and relays it: pseudo and message (or image), each after its length. */
+/** Prints a message (or an image's size) and relays it: pseudo and message, each after its length. */
 function relay(address: string, pseudo: string, type: number, message: Buffer): void {
   if (type === IMAGE) console.log(`Image received from ${address} : ${message.length} octets`);
   else {
