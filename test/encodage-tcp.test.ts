@@ -2,16 +2,20 @@
 // or oversized frame drops only its sender, with a line in the server's console.
 import { afterEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import { once } from 'node:events';
 import { basename } from 'node:path';
 import { stopAll, type Proc, type StartOptions } from '../scripts/proc.ts';
 import { runChatDemo } from '../scripts/demos/chat.ts';
-import { findStep } from '../scripts/steps.ts';
-import { startStepFile } from '../scripts/stepfile.ts';
+import { findStep, ROOT } from '../scripts/steps.ts';
+import { compiledStepFile, startStepFile } from '../scripts/stepfile.ts';
+import { openTerminal, shellWord } from './tmux.ts';
 import { startChatServer } from '../scripts/chat-wire.ts';
 import { FramedConnection } from '../scripts/frame-wire.ts';
-import { decodeRelay, encodeFrame, HELLO, MESSAGE, RELAY } from '../scripts/frames.ts';
+import { decodeRelay, encodeFrame, encodeRelay, HELLO, MESSAGE, RELAY, TEXT } from '../scripts/frames.ts';
 
 const SERVER = 'chat_server_iii_5.ts';
+const CLIENT = 'chat_client_iii_5.ts';
 const opened: FramedConnection[] = [];
 
 afterEach(async () => {
@@ -150,5 +154,74 @@ describe('11 · the demo', () => {
     expect(text).toMatch(/^alice +\| carol a dit : bonsoir !$/m);
     expect(text).toMatch(/^bob +\| carol a dit : bonsoir !$/m);
     expect(text).not.toMatch(/demo failed|Error|at .*\.ts:\d+/);
+  });
+});
+
+describe('11 · the classroom rules of step 06 still hold, in frames', () => {
+  it('a pseudo with a control character or a "|" is refused with the error in a TEXT frame', async () => {
+    const { port } = await startChatServer(SERVER);
+    for (const pseudo of ['bo\x1b[2Jb', 'a|b', '']) {
+      const connection = await FramedConnection.connect(port);
+      opened.push(connection);
+      connection.send(HELLO, pseudo);
+      await connection.waitForClose();
+      expect(connection.shown()).toEqual([
+        'Erreur : le pseudo doit avoir de 1 à 32 caractères, sans | ni caractère de contrôle',
+      ]);
+    }
+  });
+
+  it('the console shows what a message holds harmlessly; the others get its bytes as they came', async () => {
+    const { proc, port } = await startChatServer(SERVER);
+    const alice = await join(port, 'alice');
+    const bob = await join(port, 'bob', [alice]);
+    alice.send(MESSAGE, 'hi\x1b[2J\u202e');
+    await bob.waitForShown('alice a dit : hi\x1b[2J\u202e');
+    await proc.waitFor('Message received from 127.0.0.1:');
+    expect(proc.stdout).toContain(' : hi\\x1b[2J\\u202e\n');
+    expect(proc.stdout).not.toContain('\x1b');
+  });
+
+  it('a connection that sends no Hello in time is sent away; one over MAX_CLIENTS is refused', async () => {
+    const { port } = await startChatServer(SERVER, { HELLO_TIMEOUT_MS: '300', MAX_CLIENTS: '1' });
+    const silent = await FramedConnection.connect(port);
+    const extra = await FramedConnection.connect(port);
+    opened.push(silent, extra);
+    await extra.waitForClose();
+    expect(extra.shown()).toEqual(['Erreur : la chatroom est pleine (1 connexions)']);
+    await silent.waitForClose();
+    expect(silent.shown()).toEqual(['Erreur : aucun Hello reçu en 0.3 s']);
+  });
+});
+
+describe('11 · the client in a terminal (tmux)', () => {
+  it('shows hostile text in a relay as visible escapes, newlines inside a message included', async () => {
+    const server = net.createServer().listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const peer = once(server, 'connection').then(([socket]) => new FramedConnection(socket as net.Socket));
+      const port = (server.address() as net.AddressInfo).port;
+      const command = ['env', 'HOST=127.0.0.1', `PORT=${port}`, process.execPath, compiledStepFile(CLIENT)];
+      const terminal = openTerminal(command.map(shellWord).join(' '), { cwd: ROOT, width: 100 });
+      await terminal.waitFor((lines) => lines.at(-1) === 'Pseudo :', 15_000);
+      terminal.type('zoe');
+      terminal.type('Enter', { literal: false });
+      const zoe = await peer;
+      opened.push(zoe);
+      await zoe.until(() => zoe.frames.length > 0, 'the Hello frame');
+      zoe.write(encodeFrame(TEXT, 'Annonce : zoe a rejoint la chatroom'));
+      await terminal.waitFor('Annonce : zoe a rejoint la chatroom');
+      zoe.write(
+        encodeFrame(RELAY, encodeRelay('mallory', 'hi\x1b[2J\x1b[H\rAnnonce : admin\nbob a dit : 1234')),
+      );
+      zoe.write(encodeFrame(TEXT, 'fin'));
+      const shown = (await terminal.waitFor(/^fin$/m)).split('\n').map((line) => line.trimEnd());
+      expect(shown).toContain('Annonce : zoe a rejoint la chatroom'); // not cleared
+      expect(shown).toContain('mallory a dit : hi\\x1b[2J\\x1b[H\\x0dAnnonce : admin\\x0abob a dit : 1234');
+      expect(shown.filter((line) => line.startsWith('bob a dit'))).toEqual([]);
+      terminal.kill();
+    } finally {
+      server.close();
+    }
   });
 });
