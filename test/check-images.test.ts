@@ -1,5 +1,5 @@
 // The checker on step 12 (images): our files pass; each broken version of them (a mutant made here) fails
-// exactly the check it breaks; our step 11 programs, which know no image, fail the bonus's checks.
+// exactly the check it breaks; our step 11 programs (no image) and step 06 server (no frames) fail them.
 import { afterAll, describe, expect, it } from 'vitest';
 import { stopAll } from '../scripts/proc.ts';
 import { check, dump, failures, typescript } from './check-helpers.ts';
@@ -27,6 +27,21 @@ const cases: { name: string; command: () => string[]; client?: boolean; fails: s
     name: 'our step 11 server (no image)',
     command: () => typescript('steps/11-encodage/chat_server_iii_5.ts'),
     fails: ['framed.long:fail', 'image.relay:fail'], // it drops alice, the image's sender
+  },
+  {
+    name: 'our step 06 server (plain text, no image)',
+    command: () => typescript('steps/06-deconnexion/chat_server_ii_6.ts'),
+    fails: [
+      'framed.join:fail',
+      'framed.relay:fail',
+      'framed.no-echo:not-judged',
+      'framed.whole:fail',
+      'framed.long:fail',
+      'framed.bad-frame:fail',
+      'framed.oversized:fail',
+      'framed.leave:fail',
+      'image.relay:fail',
+    ],
   },
   {
     name: 'a client that sends an image in a MESSAGE frame',

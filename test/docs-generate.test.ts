@@ -287,16 +287,26 @@ describe('freshness', () => {
       expect(readFileSync(join(out, 'docs/fr/index.html'), 'utf8')).toContain(
         '<a href="teachers.html">Pour les enseignants',
       );
-      // Only what depends on the removed files differs from the full build made by this process.
+      // Only what depends on the removed files differs from the full build made by this process: step 06's
+      // pages, the step after it (its "previous" link), and the bonus steps diffed against chat_client_ii_6.
+      const steps = loadSteps();
+      const touched = steps.filter(
+        (step, i) =>
+          step.id === '06-deconnexion' ||
+          steps[i - 1]?.id === '06-deconnexion' ||
+          Object.values(step.lineage).some((from) => from.includes('chat_client_ii_6.ts')),
+      );
       const expected = [
-        'docs/06-deconnexion.html',
-        'docs/fr/06-deconnexion.html',
+        ...touched.flatMap(({ id }) => [
+          `docs/${id}.html`,
+          `docs/fr/${id}.html`,
+          `steps/${id}/README.fr.md`,
+          `steps/${id}/README.md`,
+        ]),
         'docs/fr/index.html',
         'docs/index.html',
         'docs/fr/teachers.html',
         'docs/teachers.html',
-        'steps/06-deconnexion/README.fr.md',
-        'steps/06-deconnexion/README.md',
       ];
       const stale = staleFiles(files, out);
       expect(stale.filter((f) => !expected.includes(f))).toEqual([]);
