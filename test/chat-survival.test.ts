@@ -22,12 +22,15 @@ function welcome(v: Version, client: WireClient, name: string): string {
   return withPseudo(v) ? `Annonce : ${name} a rejoint la chatroom` : `Hello ${client.address}`;
 }
 
-/** A client connected before the trouble; from 04 on it is in the room and sees the others. */
-async function witness(v: Version, port: number): Promise<WireClient> {
+/**
+ * A client in the room if the server has one (from 04 on): the witness connected before the trouble, who
+ * must see everything go on after it, or the trouble-maker itself.
+ */
+async function joined(v: Version, port: number, name: string): Promise<WireClient> {
   const client = await connect(port);
   if (v >= 4) {
-    await client.send(firstMessage(v, 'witness'));
-    await client.waitForLine(welcome(v, client, 'witness'));
+    await client.send(firstMessage(v, name));
+    await client.waitForLine(welcome(v, client, name));
   }
   return client;
 }
@@ -49,22 +52,12 @@ async function stillServes(v: Version, server: ChatServer, old: WireClient): Pro
   expect(server.proc.exit).toBeUndefined();
 }
 
-/** The trouble-maker, in the room if the server has one. */
-async function joined(v: Version, port: number, name: string): Promise<WireClient> {
-  const client = await connect(port);
-  if (v >= 4) {
-    await client.send(firstMessage(v, name));
-    await client.waitForLine(welcome(v, client, name));
-  }
-  return client;
-}
-
 describe.each(VERSIONS)('chat_server_ii_%i survives', (v) => {
   const file = `chat_server_ii_${v}.ts`;
 
   it('a client that resets its connection abruptly', async () => {
     const server = await startChatServer(file);
-    const old = await witness(v, server.port);
+    const old = await joined(v, server.port, 'witness');
     const rude = await joined(v, server.port, 'rude');
     if (v !== 2) {
       await rude.send('à moitié\nsans fin'); // a line, then the start of another one
@@ -78,7 +71,7 @@ describe.each(VERSIONS)('chat_server_ii_%i survives', (v) => {
 
   it('invalid UTF-8 and binary garbage', async () => {
     const server = await startChatServer(file);
-    const old = await witness(v, server.port);
+    const old = await joined(v, server.port, 'witness');
     const noisy = await joined(v, server.port, 'noisy');
     const garbage = Buffer.from([
       0xff, 0xfe, 0xc3, 0x28, 0x00, 0xa0, 0xa1, 0xe2, 0x28, 0xa1, 0xf0, 0x90, 0x28, 0xbc, 0x0a,
@@ -94,7 +87,7 @@ describe.each(VERSIONS)('chat_server_ii_%i survives', (v) => {
 
   it('a 1 MiB message', async () => {
     const server = await startChatServer(file);
-    const old = await witness(v, server.port);
+    const old = await joined(v, server.port, 'witness');
     const big = await joined(v, server.port, 'big');
     await big.send(`${'x'.repeat(1024 * 1024)}\nfin\n`);
     if (v === 2) await big.waitForClose();
@@ -105,7 +98,7 @@ describe.each(VERSIONS)('chat_server_ii_%i survives', (v) => {
 
   it('a client that connects and never sends anything', async () => {
     const server = await startChatServer(file);
-    const old = await witness(v, server.port);
+    const old = await joined(v, server.port, 'witness');
     const idle = await connect(server.port);
     await stillServes(v, server, old);
     expect(idle.ended).toBe(false);
@@ -113,7 +106,7 @@ describe.each(VERSIONS)('chat_server_ii_%i survives', (v) => {
 
   it('hundreds of clients at once (300)', async () => {
     const server = await startChatServer(file);
-    const old = await witness(v, server.port);
+    const old = await joined(v, server.port, 'witness');
     const crowd = await connectMany(server.port, 300);
     track(...crowd);
     await Promise.all(crowd.map((client, i) => client.send(firstMessage(v, `c${i}`))));
@@ -124,7 +117,7 @@ describe.each(VERSIONS)('chat_server_ii_%i survives', (v) => {
   if (withPseudo(v)) {
     it('a bad first message', async () => {
       const server = await startChatServer(file);
-      const old = await witness(v, server.port);
+      const old = await joined(v, server.port, 'witness');
       const bad = await connect(server.port);
       await bad.send('pas de hello ici\n');
       await bad.waitForClose();

@@ -142,27 +142,33 @@ describe.concurrent('a run', () => {
     expect(report.program.stdout).toContain('Serving on');
   });
 
-  it('refuses to check when something already listens on the port (a server left running)', async () => {
-    const busy = net.createServer().listen(0, '127.0.0.1');
-    await once(busy, 'listening');
-    const { port } = busy.address() as net.AddressInfo;
-    try {
-      const { code, stderr } = await cli([
-        '5',
-        '--port',
-        String(port),
-        '--',
-        'python3',
-        join(FIXTURES, 'chat_server_ii_6.py'),
-      ]);
-      expect(code).toBe(2);
-      expect(stderr).toContain(
-        `error: something already listens on 127.0.0.1:${port} (a server left running?); stop it or pass --port`,
-      );
-    } finally {
-      busy.close();
-    }
-  });
+  it.each(['server', 'client'])(
+    'refuses to check when something already listens on the port (%s role): the same line',
+    async (role) => {
+      const busy = net.createServer().listen(0, '127.0.0.1');
+      await once(busy, 'listening');
+      const { port } = busy.address() as net.AddressInfo;
+      try {
+        const program = join(FIXTURES, `chat_${role}_ii_6.py`);
+        const { code, stderr } = await cli([
+          '6',
+          '--role',
+          role,
+          '--port',
+          String(port),
+          '--',
+          'python3',
+          program,
+        ]);
+        expect(code).toBe(2);
+        expect(stderr.trim()).toBe(
+          `error: something already listens on 127.0.0.1:${port} (a server left running?); stop it or pass --port`,
+        );
+      } finally {
+        busy.close();
+      }
+    },
+  );
 
   it('Ctrl+C stops the program under test too', async () => {
     const marker = `tp6-check-marker-${process.pid}-${Date.now()}`;

@@ -323,7 +323,7 @@ describe('near misses are reported with what was seen', () => {
   });
 });
 
-describe('a client Hello with a trailing newline', () => {
+describe.concurrent('a client Hello with a trailing newline', () => {
   it('is a near miss that says why: a lab server stores the newline in the pseudo', async () => {
     const name =
       'a client that sends "Hello|<PSEUDO>\\n" (near miss: a lab server keeps the newline in the pseudo)';

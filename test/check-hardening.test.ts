@@ -53,4 +53,14 @@ describe.concurrent('the checker against hostile programs', () => {
     expect(report.passed).toBe(2);
     expect(renderText(report)).toMatch(/^– does not send a message back to its sender — not judged: /m);
   });
+
+  it('a Python web script without its libraries: the note says how to install them', async () => {
+    const script = 'import aiohttp\n';
+    const report = await check('2', ['python3', '-I', '-S', '-c', script], { variant: 'async' });
+    const exit = report.checks.find((c) => c.id === 'web.exit')!;
+    expect(exit.status).toBe('fail');
+    expect(exit.note).toBe(
+      'Python has no "aiohttp": sudo apt-get install python3-aiohttp python3-aiofiles python3-requests, then run it with /usr/bin/python3',
+    );
+  });
 });

@@ -82,12 +82,14 @@ describe('diffs', () => {
   });
 
   it('each README diff block matches the two files it names', () => {
+    let blocks = 0;
     for (const step of loadSteps()) {
       const readme = files.get(`steps/${step.id}/README.md`)!;
       for (const m of readme.matchAll(
         /#### `([^`]+)` → `([^`]+)`\n\n[^\n]*\n\n```diff\n([\s\S]*?)\n```\n/g,
       )) {
         const [, from, to, body] = m;
+        blocks++;
         const oldText = readFileSync(
           join(ROOT, 'steps', loadSteps().find((s) => s.files.includes(from!))!.id, from!),
           'utf8',
@@ -99,6 +101,7 @@ describe('diffs', () => {
         }
       }
     }
+    expect(blocks).toBeGreaterThanOrEqual(10); // every step from 01 on has at least one diff
   });
 });
 
@@ -125,6 +128,22 @@ describe('pages', () => {
       expect(files.has(lang === 'en' ? 'docs/index.html' : `docs/${lang}/index.html`)).toBe(true);
   });
 
+  it("every step with an exercise has a 'Do it yourself' section with its brief and commands, in both languages", () => {
+    const withExercise = loadSteps().filter((step) => step.exercise);
+    expect(withExercise.length).toBeGreaterThanOrEqual(6);
+    for (const step of withExercise) {
+      for (const [lang, readme, page, heading] of [
+        ['en', `steps/${step.id}/README.md`, `docs/${step.id}.html`, 'Do it yourself'],
+        ['fr', `steps/${step.id}/README.fr.md`, `docs/fr/${step.id}.html`, 'À vous de jouer'],
+      ] as const) {
+        const markdown = files.get(readme)!;
+        expect(markdown).toContain(`## ${heading}\n\n${step.exercise!.brief[lang]}`);
+        expect(markdown).toContain(`npm run verify ${step.number}`);
+        expect(files.get(page)).toContain(`npm run hint ${step.number}`);
+      }
+    }
+  });
+
   it('every internal link and anchor of the site resolves', () => {
     const pages = site();
     const ids = new Map([...pages].filter(([p]) => p.endsWith('.html')).map(([p, html]) => [p, idsOf(html)]));
@@ -147,16 +166,19 @@ describe('pages', () => {
 
   it('every relative link of the READMEs points to a file of the repository or a generated one', () => {
     const broken: string[] = [];
+    let checked = 0;
     for (const [path, text] of files) {
       if (!path.endsWith('.md')) continue;
       for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
         const target = m[1]!.split('#')[0]!;
         if (target === '' || isExternal(target)) continue;
         const full = posix.normalize(posix.join(posix.dirname(path), target));
+        checked++;
         if (!files.has(full) && !existsSync(join(ROOT, full))) broken.push(`${path}: ${m[1]}`);
       }
     }
     expect(broken).toEqual([]);
+    expect(checked).toBeGreaterThan(50);
   });
 
   it('no page loads anything from outside the site', () => {
@@ -287,26 +309,25 @@ describe('freshness', () => {
       expect(readFileSync(join(out, 'docs/fr/index.html'), 'utf8')).toContain(
         '<a href="teachers.html">Pour les enseignants',
       );
-      // Only what depends on the removed files differs from the full build made by this process: step 06's
-      // pages, the step after it (its "previous" link), and the bonus steps diffed against chat_client_ii_6.
-      const steps = loadSteps();
-      const touched = steps.filter(
-        (step, i) =>
-          step.id === '06-deconnexion' ||
-          steps[i - 1]?.id === '06-deconnexion' ||
-          Object.values(step.lineage).some((from) => from.includes('chat_client_ii_6.ts')),
-      );
+      // Only what depends on the removed files differs from the full build made by this process.
       const expected = [
-        ...touched.flatMap(({ id }) => [
-          `docs/${id}.html`,
-          `docs/fr/${id}.html`,
-          `steps/${id}/README.fr.md`,
-          `steps/${id}/README.md`,
-        ]),
+        'docs/06-deconnexion.html',
+        'docs/fr/06-deconnexion.html',
         'docs/fr/index.html',
         'docs/index.html',
         'docs/fr/teachers.html',
         'docs/teachers.html',
+        'steps/06-deconnexion/README.fr.md',
+        'steps/06-deconnexion/README.md',
+        // and the pages of the steps whose files are diffed against the removed one (the bonuses)
+        ...loadSteps()
+          .filter((s) => s.number > 6 && Object.values(s.lineage).flat().includes('chat_client_ii_6.ts'))
+          .flatMap((s) => [
+            `docs/${s.id}.html`,
+            `docs/fr/${s.id}.html`,
+            `steps/${s.id}/README.fr.md`,
+            `steps/${s.id}/README.md`,
+          ]),
       ];
       const stale = staleFiles(files, out);
       expect(stale.filter((f) => !expected.includes(f))).toEqual([]);

@@ -122,7 +122,7 @@ describe('generated blocks', () => {
     expect(page).toContain('### Partie II');
     expect(page).toContain('[`steps/06-deconnexion`](../steps/06-deconnexion/README.fr.md)');
     expect(() => splitAtMarkers('<!-- generated:nope -->', 'docs-src/x.md')).toThrow(
-      'docs-src/x.md: unknown generated block "nope"; known: steps',
+      'docs-src/x.md: unknown generated block "nope"; known: checks, steps',
     );
   });
 });

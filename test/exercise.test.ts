@@ -9,6 +9,7 @@ import { ROOT, filePath } from '../scripts/steps.ts';
 import { expectOneLineError, processesWith, tempDir } from './helpers.ts';
 
 const SCRIPT = join(ROOT, 'scripts', 'exercise.ts');
+const PYTHON = join(ROOT, 'reference', 'python');
 
 function student(work: string, marker = '') {
   const env = { TP6_WORK: work, LANG: 'C.UTF-8', NO_COLOR: '1', ...(marker ? { [marker]: '1' } : {}) };
@@ -103,6 +104,23 @@ describe.concurrent('exercise mode', { timeout: 120_000 }, () => {
     watching.signal('SIGINT');
     expect((await watching.waitExit()).code).toBe(130);
     expect(processesWith(marker)).toEqual([]);
+  });
+
+  it("the Python track starts from the lab's Python and verifies the same way", async () => {
+    const work = tempDir('tp6-work-');
+    const run = student(work);
+    const prepared = await output(run('exercise', '6', '--python'), 0);
+    expect(prepared).toMatch(
+      /chat_server_ii_6\.py {2}← {2}the course's reference\/python\/chat_server_ii_5\.py/,
+    );
+    const dir = join(work, '06-deconnexion');
+    expect(readFileSync(join(dir, 'chat_client_ii_6.py'), 'utf8')).toBe(
+      readFileSync(join(PYTHON, 'chat_client_ii_5.py'), 'utf8'),
+    );
+    expect(await output(run('verify', '6'), 1)).toContain('✗ a clean close: the others receive');
+    for (const file of ['chat_server_ii_6.py', 'chat_client_ii_6.py'])
+      copyFileSync(join(PYTHON, file), join(dir, file));
+    expect(await output(run('verify', '6'), 0)).toContain('✓ Step 06-deconnexion verified');
   });
 
   it('a file that does not compile is shown in a few lines, not as failed checks', async () => {

@@ -19,8 +19,6 @@ import { tempDir } from './helpers.ts';
 let copy: string;
 let id: string;
 let number: number;
-/** The step the copy comes after (06 until the bonuses exist). */
-let last: string;
 const script = (name: string): string => join(copy, 'scripts', name);
 
 beforeAll(() => {
@@ -33,7 +31,6 @@ beforeAll(() => {
   // the next free number, a folder of its own, step 06's files under new names
   const source = findStep('06-deconnexion');
   number = loadSteps().at(-1)!.number + 1;
-  last = loadSteps().at(-1)!.id;
   id = `${String(number).padStart(2, '0')}-copie`;
   const dir = join(copy, 'steps', id);
   mkdirSync(dir);
@@ -55,7 +52,7 @@ beforeAll(() => {
   writeFileSync(join(dir, 'lesson.fr.md'), "## Ce que cette étape ajoute\n\nRien : c'est une copie.\n");
 });
 
-describe.concurrent('a new step, one folder and nothing else', () => {
+describe.concurrent('a new step, one folder and nothing else', { timeout: 90_000 }, () => {
   it('the runner lists it, plays its demo and runs its roles', async () => {
     const list = startTs(script('step.ts'), [], { cwd: copy });
     expect((await list.waitExit()).code).toBe(0);
@@ -80,7 +77,7 @@ describe.concurrent('a new step, one folder and nothing else', () => {
     expect(diff.stdout).toContain(' 2 files changed, 1 insertion(+), 0 deletions(-)');
   });
 
-  it('the docs have its pages in both languages, linked from the last step and from the index', async () => {
+  it('the docs have its pages in both languages, linked from the step before it and from the index', async () => {
     const out = join(copy, 'out');
     const docs = startTs(script('docs.ts'), ['--out', out], { cwd: copy });
     expect((await docs.waitExit(60_000)).code, docs.output).toBe(0);
@@ -89,6 +86,7 @@ describe.concurrent('a new step, one folder and nothing else', () => {
     expect(readme).toContain('#### `chat_client_ii_6.ts` → `chat_client_copie.ts`');
     expect(readFileSync(join(out, 'steps', id, 'README.fr.md'), 'utf8')).toContain("Rien : c'est une copie.");
     const page = readFileSync(join(out, 'docs', `${id}.html`), 'utf8');
+    const last = loadSteps().at(-1)!.id; // the step before the copy: 06, or the last bonus
     expect(page).toContain(`rel="prev" href="${last}.html"`);
     expect(readFileSync(join(out, 'docs', `${last}.html`), 'utf8')).toContain(`rel="next" href="${id}.html"`);
     expect(readFileSync(join(out, 'docs', 'fr', 'index.html'), 'utf8')).toContain(`href="${id}.html"`);

@@ -17,7 +17,7 @@ describe('npm run stress, small scale', () => {
       /^200 closed by the 1 s deadline in [\d.]+ s, 200 told why$/,
     );
     expect(result['a flood, a normal and a slow reader']).toMatch(/, 0 lost for both readers;/);
-    expect(result['resets']).toMatch(/^60 resets, each departure announced once/);
+    expect(result.resets).toMatch(/^60 resets, each departure announced once/);
     expect(result['terminal injection']).toMatch(/^9 hostile strings shown escaped/);
   });
 

@@ -51,10 +51,11 @@ export const chatClientSuite: Suite = {
       "puis s'arrête tout seul (code 0), sans attendre l'utilisateur",
     ),
   ],
-  run: checkClient,
+  run: (ctx) => checkClient(ctx),
 };
 
-async function checkClient(ctx: Context): Promise<void> {
+/** Plays the server and the person at the keyboard; a bonus suite passes its own scenario (see ClientScenario). */
+export async function checkClient(ctx: Context, Scenario = ClientScenario): Promise<void> {
   const { host, port, command, cwd, startupMs } = ctx.options;
   const { list } = ctx;
 
@@ -85,25 +86,26 @@ async function checkClient(ctx: Context): Promise<void> {
     return;
   }
   list.pass('client.connects');
-  const scenario = new ClientScenario(ctx, proc, peer);
+  const scenario = new Scenario(ctx, proc, peer);
   if (ctx.wants('client.hello')) await scenario.once();
   else if (ctx.wants('client.hello-pseudo')) await scenario.pseudo();
   else await scenario.loops();
   if (ctx.wants('client.exit-message', 'client.exits')) await scenario.serverLeaves();
 }
 
+/** The chat-client scenario; a bonus suite extends it (an exchange between the Hello and the loops). */
 export class ClientScenario {
-  private readonly wait: number;
+  protected readonly wait: number;
   constructor(
-    private readonly ctx: Context,
-    private readonly proc: Proc,
-    private readonly peer: Peer,
+    protected readonly ctx: Context,
+    protected readonly proc: Proc,
+    protected readonly peer: Peer,
   ) {
     this.wait = ctx.options.waitMs;
   }
 
   /** Sends as the server and waits for the client to print it (ANSI codes and prompts around it are fine). */
-  private async showsOnScreen(message: string): Promise<Observation> {
+  protected async showsOnScreen(message: string): Promise<Observation> {
     const from = this.proc.stdout.length;
     this.peer.send(message);
     const screen = (): string => stripAnsi(this.proc.stdout.slice(from));
@@ -174,14 +176,20 @@ export class ClientScenario {
     await this.printsAll([`Hello ${me}`, '127.0.0.1:40000 a dit : coucou']);
   }
 
+  /** Between the Hello and the loops: nothing in the lab. Returns where the Hello ends in what was sent. */
+  protected async afterHello(): Promise<number | undefined> {
+    return undefined;
+  }
+
   /** chat_client_ii_5 and on: the pseudo first, then the loops. */
   async pseudo(): Promise<void> {
     const { list } = this.ctx;
     await this.peer.until(() => /hello/i.test(this.peer.text) || this.peer.closed, this.wait);
+    const helloEnd = await this.afterHello();
     const announcement = 'Annonce : alice a rejoint la chatroom';
     const printedAnnouncement = await this.showsOnScreen(announcement);
     // everything the client sent before the user typed anything: its first message, whole
-    const hello = this.peer.text;
+    const hello = this.peer.text.slice(0, helloEnd);
     if (/^Hello\|alice\r?\n$/.test(hello)) {
       const why = `trailing ${JSON.stringify(hello.slice('Hello|alice'.length))} (a lab server stores it in the pseudo)`;
       list.near('client.hello-pseudo', 'Hello|alice', hello, why);

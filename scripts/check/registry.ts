@@ -4,6 +4,8 @@
 import { UsageError } from '../cli.ts';
 import { chatClientSuite } from './client.ts';
 import { robustness, type CheckDef, type Suite } from './define.ts';
+import { historyClientSuite, historyServerSuite } from './history.ts';
+import { roomsClientSuite, roomsServerSuite } from './rooms.ts';
 import { chatServerSuite } from './server.ts';
 import { FRAMED_SUITES } from './framed.ts';
 import { sleepSuite } from './sleep.ts';
@@ -14,6 +16,10 @@ export const SUITES: readonly Suite[] = [
   webSuite,
   chatServerSuite,
   chatClientSuite,
+  historyServerSuite,
+  historyClientSuite,
+  roomsServerSuite,
+  roomsClientSuite,
   ...FRAMED_SUITES,
 ];
 

@@ -47,6 +47,12 @@ export function selectTarget(
   return target;
 }
 
+/** The checks a program is judged on, in order: its target's, then the stop; only the lab's with `labOnly`. */
+export function declaredChecks(target: CheckTarget, labOnly = false): string[] {
+  const declared = [...target.checks, STOPS_EVERYTHING.id];
+  return labOnly ? declared.filter((id) => checkDef(id).category === 'lab') : declared;
+}
+
 export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const { step } = options;
   if (options.command.length === 0) {
@@ -58,8 +64,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const suite = findSuite(target.suite);
   const unknown = target.checks.find((id) => !suite.checks.some((check) => check.id === id));
   if (unknown) throw new Error(`steps/${step.id}/step.json: suite ${suite.name} has no check "${unknown}"`);
-  const declared = [...target.checks, STOPS_EVERYTHING.id];
-  const ids = options.labOnly ? declared.filter((id) => checkDef(id).category === 'lab') : declared;
+  const ids = declaredChecks(target, options.labOnly);
 
   const network = target.role !== 'script';
   let port = options.port;

@@ -99,24 +99,38 @@ export const chatServerSuite: Suite = {
   run: checkServer,
 };
 
-const joined = (pseudo: string): string => `Annonce : ${pseudo} a rejoint la chatroom`;
-const left = (pseudo: string): string => `Annonce : ${pseudo} a quitté la chatroom`;
-const said = (who: string, message: string): string => `${who} a dit : ${message}`;
+export const joined = (pseudo: string): string => `Annonce : ${pseudo} a rejoint la chatroom`;
+export const left = (pseudo: string): string => `Annonce : ${pseudo} a quitté la chatroom`;
+export const said = (who: string, message: string): string => `${who} a dit : ${message}`;
 
-async function checkServer(ctx: Context): Promise<void> {
+/**
+ * Starts the server under test with HOST/PORT (and `env`) and waits until it listens; records
+ * `server.listens` (unless `again`: a restart) and returns the program, or undefined when it never listened
+ * (then every check has failed).
+ */
+export async function startServer(
+  ctx: Context,
+  { env = {}, again = false }: { env?: Record<string, string>; again?: boolean } = {},
+): Promise<Proc | undefined> {
   const { host, port, command, cwd, startupMs } = ctx.options;
-  const proc = startTarget({ command, cwd, env: { HOST: host, PORT: String(port) } });
+  const proc = startTarget({ command, cwd, env: { ...env, HOST: host, PORT: String(port) } });
   ctx.procs.push(proc);
   ctx.program = proc;
   const probe = await waitListening(proc, host, port, startupMs);
   assertStarted(proc, command);
   if (typeof probe === 'string') {
-    ctx.list.fail('server.listens', `a server on ${host}:${port}`, proc.output, probe);
-    ctx.list.failRest(ctx.target.checks, 'not run: the server never listened');
-    return;
+    if (!again) ctx.list.fail('server.listens', `a server on ${host}:${port}`, proc.output, probe);
+    ctx.list.failRest(ctx.target.checks, `not run: the server never listened${again ? ' again' : ''}`);
+    return undefined;
   }
   ctx.track(probe); // kept open and silent until the end
-  ctx.list.pass('server.listens');
+  if (!again) ctx.list.pass('server.listens');
+  return proc;
+}
+
+async function checkServer(ctx: Context): Promise<void> {
+  const proc = await startServer(ctx);
+  if (!proc) return;
   const scenario = new Scenario(ctx, proc);
   if (ctx.wants('server.hello', 'server.several', 'server.keeps-open', 'server.received-log'))
     await scenario.hello();
@@ -125,20 +139,21 @@ async function checkServer(ctx: Context): Promise<void> {
     await scenario.pseudos();
 }
 
-class Scenario {
-  private readonly wait: number;
+/** The chat-server scenario; a bonus suite extends it (another way to join, more checks after these). */
+export class Scenario {
+  protected readonly wait: number;
   /** Why the last connection failed. */
-  private lastError = '';
+  protected lastError = '';
 
   constructor(
-    private readonly ctx: Context,
-    private readonly proc: Proc,
+    protected readonly ctx: Context,
+    protected readonly proc: Proc,
   ) {
     this.wait = ctx.options.waitMs;
   }
 
   /** A new client; undefined (and the reason in `lastError`) when the server refuses it. */
-  private async connect(): Promise<Peer | undefined> {
+  protected async connect(): Promise<Peer | undefined> {
     try {
       return this.ctx.track(await Peer.connect(this.ctx.options.host, this.ctx.options.port, this.wait));
     } catch (error) {
@@ -147,7 +162,7 @@ class Scenario {
     }
   }
 
-  private expect(peer: Peer | undefined, message: string, from = 0): Promise<Observation> {
+  protected expect(peer: Peer | undefined, message: string, from = 0): Promise<Observation> {
     this.ctx.known.push(message);
     if (!peer) return Promise.resolve({ kind: 'missing', seen: '' });
     return peer.expect(message, this.wait, { from, known: this.ctx.known });
@@ -264,8 +279,13 @@ class Scenario {
     );
   }
 
-  /** A client that says Hello|pseudo and waits for its announcement. */
-  private async join(
+  /** What a client sends to join (II.5: `Hello|<PSEUDO>`, then it waits for the answer). */
+  protected introduce(peer: Peer, pseudo: string): Promise<void> | void {
+    peer.send(`Hello|${pseudo}`);
+  }
+
+  /** A client that joins (see `introduce`) and waits for its announcement. */
+  protected async join(
     pseudo: string,
     others: (Peer | undefined)[] = [],
   ): Promise<{ peer: Peer | undefined; self: Observation; toOthers: Observation[] }> {
@@ -275,7 +295,7 @@ class Scenario {
       const missing: Observation = { kind: 'missing', seen: '' };
       return { peer, self: missing, toOthers: others.map(() => missing) };
     }
-    peer.send(`Hello|${pseudo}`);
+    await this.introduce(peer, pseudo);
     const [self, ...toOthers] = await Promise.all([
       this.expect(peer, joined(pseudo)),
       ...others.map((other, i) => this.expect(other, joined(pseudo), marks[i])),

@@ -93,7 +93,7 @@ async function checkWeb(ctx: Context): Promise<void> {
     exit?.code === 0,
     'exit code 0',
     exit ? (exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`) : 'still running',
-    exit ? undefined : `stopped after ${((exitMs + 30_000) / 1000).toFixed(0)} s`,
+    exit ? missingModule(proc.stderr) : `stopped after ${((exitMs + 30_000) / 1000).toFixed(0)} s`,
   );
 
   // the files: in the temp folder given, or in the machine's own (a script that hard-codes /tmp)
@@ -192,4 +192,15 @@ function firstDifference(a: Buffer, b: Buffer): string {
   const length = Math.min(a.length, b.length);
   for (let i = 0; i < length; i++) if (a[i] !== b[i]) return `, first difference at byte ${i}`;
   return '';
+}
+
+/** The lab's Python web scripts need three libraries that only Debian's packages give /usr/bin/python3. */
+export const PYTHON_WEB_PACKAGES = 'python3-aiohttp python3-aiofiles python3-requests';
+
+/** How to install a library the script could not import, in one line, or undefined. */
+function missingModule(stderr: string): string | undefined {
+  const module = /No module named '(aiohttp|aiofiles|requests)'/.exec(stderr)?.[1];
+  return module
+    ? `Python has no "${module}": sudo apt-get install ${PYTHON_WEB_PACKAGES}, then run it with /usr/bin/python3`
+    : undefined;
 }

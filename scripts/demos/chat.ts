@@ -1,5 +1,8 @@
 // `npm run step 3` … `6`: the step's server on a free port, scripted clients (alice, bob, carol…) going
 // through the scenario of its step.json, and one interleaved transcript of what each of them printed.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SERVING } from '../chat-wire.ts';
 import { parseCommandLine } from '../cli.ts';
 import {
@@ -20,7 +23,8 @@ import { createTranscript } from '../transcript.ts';
  */
 export type ChatAction =
   | { note: string } //                      a line of commentary
-  | { start: string; file?: string } //      start the server (then read its port) or a client
+  | { start: string; file?: string; env?: Record<string, string> } // start the server (then read its port)
+  //                                         or a client, `env` added to its own (`{tmp}`: a folder removed at the end)
   | { type: string; by: string } //          a line typed by a client (its stdin)
   | { expect: string; in: string } //        wait until that process prints this text
   | { quit: string } //                      a client's input ends (Ctrl+D); wait until it exits
@@ -72,6 +76,7 @@ export async function runChatDemo(step: Step, options: ChatDemoOptions = {}): Pr
   const cursors = new Map<Proc, number>(); // how far `expect` has read each one's output
   const procs: Proc[] = [];
   let port: string | undefined;
+  let tmp: string | undefined;
 
   const get = (name: string): Proc => {
     const proc = running.get(name);
@@ -108,7 +113,11 @@ export async function runChatDemo(step: Step, options: ChatDemoOptions = {}): Pr
         if (!file) throw new Error(`step ${step.id} has no ${isServer ? 'server' : 'client'} role`);
         if (!isServer && port === undefined)
           throw new Error(`scenario of step ${step.id}: a client starts before the server`);
-        const env = { HOST: '127.0.0.1', PORT: isServer ? '0' : port! };
+        const env: Record<string, string> = { HOST: '127.0.0.1', PORT: isServer ? '0' : port! };
+        for (const [name, value] of Object.entries(action.env ?? {})) {
+          if (value.includes('{tmp}')) tmp ??= mkdtempSync(join(tmpdir(), 'tp6-demo-'));
+          env[name] = value.replaceAll('{tmp}', tmp ?? '');
+        }
         transcript.note(`▶ ${action.start}: ${file}`);
         const proc = launch(filePath(file), { env, onLine: transcript.speaker(action.start) });
         procs.push(proc);
@@ -142,6 +151,7 @@ export async function runChatDemo(step: Step, options: ChatDemoOptions = {}): Pr
   } finally {
     offSignals();
     await Promise.all(procs.map((proc) => proc.stop()));
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
   }
 }
 

@@ -5,6 +5,7 @@ import { posix } from 'node:path';
 import { loadSteps, type Lang, type Step } from '../steps.ts';
 import { t, tOptional } from './content.ts';
 import { escapeHtml } from './html.ts';
+import { STOPS_EVERYTHING, SUITES } from '../check/registry.ts';
 
 export interface BlockContext {
   lang: Lang;
@@ -18,16 +19,11 @@ export interface Block {
   html?: (ctx: BlockContext & { stepHref: (step: Step) => string }) => string;
 }
 
-/** The lab's part of a step, from the roman numeral of its section: `II.5 Gérer des pseudos` → `II`. */
-export function partOf(step: Step): string {
-  return /^([IVX]+)\./.exec(step.section)?.[1] ?? '?';
-}
-
 /** The steps in order, grouped by part (a part with no step has no group). */
 export function stepsByPart(steps = loadSteps()): { part: string; steps: Step[] }[] {
   const groups: { part: string; steps: Step[] }[] = [];
   for (const step of steps) {
-    const part = partOf(step);
+    const part = step.part;
     const last = groups.at(-1);
     if (last?.part === part) last.steps.push(step);
     else groups.push({ part, steps: [step] });
@@ -82,7 +78,49 @@ function stepsList(ctx: BlockContext & { stepHref: (step: Step) => string }): st
     .join('\n');
 }
 
+/** Which steps declare a check (`05`, or `03 (ii_3)` when only some versions of the step do). */
+function stepsDeclaring(id: string): string {
+  return loadSteps()
+    .flatMap((step) => {
+      const using = step.checks.filter((target) => target.checks.includes(id));
+      if (using.length === 0) return [];
+      const n = step.id.slice(0, 2);
+      const sameRole = step.checks.filter((target) => target.role === using[0]!.role);
+      const partial = using.length < sameRole.length && using.every((target) => target.variant);
+      return [partial ? `${n} (${using.map((target) => target.variant).join(', ')})` : n];
+    })
+    .join(', ');
+}
+
+/** Every check of the registry, suite by suite: what it checks, the steps that declare it, its kind. */
+function checksTables(ctx: BlockContext): string {
+  const { lang } = ctx;
+  const cell = (text: string): string => text.replaceAll('|', '\\|');
+  const out: string[] = [];
+  for (const suite of SUITES) {
+    out.push(`**${code(suite.name)}** — ${suite.description[lang]}`, '');
+    out.push(
+      `| ${t(lang, 'checkColumn')} | ${t(lang, 'whatColumn')} | ${t(lang, 'stepsColumn')} | ${t(lang, 'kindColumn')} |`,
+      '|---|---|---|---|',
+    );
+    for (const check of suite.checks) {
+      const kind = t(lang, `kind.${check.category}`);
+      out.push(
+        `| ${code(check.id)} | ${cell(check.title[lang])} | ${stepsDeclaring(check.id) || '—'} | ${kind} |`,
+      );
+    }
+    out.push('');
+  }
+  const stops = STOPS_EVERYTHING;
+  out.push(
+    `${t(lang, 'everyRun')} ${code(stops.id)}: ${stops.title[lang]} — ${t(lang, `kind.${stops.category}`)}.`,
+  );
+  return out.join('\n');
+}
+
 export const BLOCKS: Record<string, Block> = {
+  /** Every check of the checker's registry, for the teachers' pages. */
+  checks: { markdown: checksTables },
   /** The steps grouped by part: a table in Markdown, the list of the site's index. */
   steps: {
     markdown: stepsTable,

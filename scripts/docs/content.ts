@@ -75,6 +75,19 @@ export function commandsOf(step: Step, lang: Lang): Command[] {
   return commands;
 }
 
+/** The exercise mode's commands for the step, or none when its step.json has no exercise. */
+export function exerciseCommands(step: Step, lang: Lang): Command[] {
+  if (!step.exercise) return [];
+  const n = String(step.number);
+  return [
+    { command: `npm run exercise ${n}`, note: t(lang, 'exPrepare', { id: step.id }) },
+    { command: `npm run verify ${n}`, note: t(lang, 'exVerify') },
+    { command: `npm run hint ${n}`, note: t(lang, 'exHint') },
+    { command: `npm run solution ${n}`, note: t(lang, 'exSolution') },
+    { command: `npm run exercise -- ${n} --python`, note: t(lang, 'exPython') },
+  ];
+}
+
 /** A direct command for one file, for the curious: `npx tsx steps/…/file.ts`. */
 export function directCommand(step: Step): string | undefined {
   const file = step.roles?.server ?? step.files.find((f) => f.endsWith('.ts'));

@@ -2,6 +2,7 @@
 import type { Lang, Step } from '../steps.ts';
 import {
   commandsOf,
+  exerciseCommands,
   directCommand,
   lessonOf,
   stepContent,
@@ -120,6 +121,12 @@ export function renderReadme(step: Step, lang: Lang): string {
     '',
   ];
   if (direct) out.push(t(lang, 'runDirect'), '', codeBlock(direct, 'sh'), '');
+  const exercise = exerciseCommands(step, lang);
+  if (step.exercise && exercise.length > 0) {
+    const wide = Math.max(...exercise.map((c) => c.command.length));
+    const lines = exercise.map((c) => `${c.command.padEnd(wide)}   # ${c.note}`).join('\n');
+    out.push(`## ${t(lang, 'exercise')}`, '', step.exercise.brief[lang], '', codeBlock(lines, 'sh'), '');
+  }
   out.push(`## ${t(lang, 'theCode')}`, '');
   if (content.borrowed.length > 0) {
     out.push(

@@ -8,6 +8,7 @@ import { splitAtMarkers, stepsByPart, partTitle } from './blocks.ts';
 import {
   DOCS_SRC,
   commandsOf,
+  exerciseCommands,
   directCommand,
   docsSource,
   lessonOf,
@@ -297,10 +298,12 @@ function stepPage(site: Site, step: Step, lang: Lang): string {
   // The same ids as GitHub gives the README's headings, so that links written for the README work here.
   const runId = headingId(t(lang, 'howToRun'));
   const codeId = headingId(t(lang, 'theCode'));
+  const exerciseId = headingId(t(lang, 'exercise'));
   const ids = new Set([
     'content',
     runId,
     codeId,
+    exerciseId,
     ...step.files.map(fileAnchor),
     ...step.files.map(pythonAnchor),
   ]);
@@ -337,6 +340,11 @@ function stepPage(site: Site, step: Step, lang: Lang): string {
       .join('\n')}\n</ul>`,
     direct &&
       `<p>${t(lang, 'runDirect')}</p><ul class="commands">${commandHtml(lang, { command: direct, note: '' })}</ul>`,
+    step.exercise &&
+      `<h2 id="${escapeHtml(exerciseId)}">${t(lang, 'exercise')}</h2>\n<p class="brief">${escapeHtml(step.exercise.brief[lang])}</p>\n` +
+        `<ul class="commands">\n${exerciseCommands(step, lang)
+          .map((c) => commandHtml(lang, c))
+          .join('\n')}\n</ul>`,
     `<h2 id="${escapeHtml(codeId)}">${t(lang, 'theCode')}</h2>`,
     borrowed,
     ...content.files.map((section) => fileSectionHtml(site, page, step, section, lang)),

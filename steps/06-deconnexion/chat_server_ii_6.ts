@@ -14,7 +14,8 @@ const MAX_MESSAGE_LENGTH = 64 * 1024; // characters: a longer line is cut there
 const HIGH_WATER = 1024 * 1024; // bytes queued for one reader: above this, senders wait
 const STUCK_MS = 30_000; // a reader above the mark that reads nothing for this long is let go
 const PAUSE_MS = 500; // text without a newline is relayed once its sender pauses this long
-const BAD_PSEUDO = 'Erreur : le pseudo doit avoir de 1 à 32 caractères, sans | ni caractère de contrôle';
+const NOT_IN_PSEUDO = /[\p{Cc}\p{Cf}\u2028\u2029|:]/u; // what would let one pass for bob, or for the server
+const BAD_PSEUDO = 'Erreur : le pseudo doit avoir de 1 à 32 caractères, sans | ni : ni caractère de contrôle';
 
 interface Client {
   socket: net.Socket; // Python keeps a reader and a writer: a Node socket is both
@@ -92,8 +93,7 @@ function join(socket: net.Socket, address: string, hello: string): string | unde
   let error: string | undefined;
   if (pseudo === '') error = 'Erreur : le premier message doit être Hello|<PSEUDO>';
   else if (hello.length > MAX_HELLO_LENGTH || [...pseudo].length > MAX_PSEUDO_LENGTH) error = BAD_PSEUDO;
-  else if (/[\p{Cc}\p{Cf}\u2028\u2029|]/u.test(pseudo))
-    error = BAD_PSEUDO; // nobody passes for bob
+  else if (NOT_IN_PSEUDO.test(pseudo)) error = BAD_PSEUDO;
   else if ([...CLIENTS.values()].some((client) => client.pseudo === pseudo))
     error = `Erreur : le pseudo ${pseudo} est déjà pris`;
   if (error !== undefined) {

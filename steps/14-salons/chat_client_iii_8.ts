@@ -1,0 +1,148 @@
+// The chat client with rooms: after the pseudo, it shows the rooms and asks which one to create or join.
+import net from 'node:net';
+import readline from 'node:readline';
+import { once } from 'node:events';
+
+const HOST = process.env.HOST || '127.0.0.1'; // unset or empty: the default
+const PORT = Number(process.env.PORT || 8888);
+if (!Number.isInteger(PORT) || PORT < 0 || PORT > 65535) {
+  console.error(`Erreur : PORT=${process.env.PORT} n'est pas un numéro de port`);
+  process.exit(2);
+}
+
+// In a terminal, a message is shown above the line being typed; with a pipe, lines simply follow each other.
+const INTERACTIVE = process.stdin.isTTY === true && process.stdout.isTTY === true;
+
+/** Set when the user leaves, so that the server closing the connection in turn is not news. */
+let leaving = false;
+
+/** Text from the network, harmless in a terminal: control and invisible characters shown as `\x1b`, `\u202e`. */
+function visible(text: string): string {
+  return text.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, (char) => {
+    const hex = char.codePointAt(0)!.toString(16);
+    return hex.length <= 2 ? `\\x${hex.padStart(2, '0')}` : `\\u${hex.padStart(4, '0')}`;
+  });
+}
+
+/** Prints a line above the input line, then redraws the prompt and the half-typed text as they were. */
+function show(rl: readline.Interface, text: string): void {
+  if (!INTERACTIVE) {
+    console.log(text);
+    return;
+  }
+  readline.clearLine(process.stdout, 0);
+  readline.cursorTo(process.stdout, 0);
+  console.log(text);
+  rl.prompt(true); // true: keep the cursor where it was in the typed text
+}
+
+/** Asks for lines until one is not blank; undefined if the input ends first. */
+async function ask(
+  rl: readline.Interface,
+  lines: AsyncIterableIterator<string>,
+  question: string,
+): Promise<string | undefined> {
+  rl.setPrompt(INTERACTIVE ? question : '');
+  for (;;) {
+    rl.prompt();
+    const { value, done } = await lines.next();
+    if (done) return undefined;
+    if (value.trim() !== '') {
+      rl.setPrompt(INTERACTIVE ? '> ' : '');
+      return value.trim();
+    }
+  }
+}
+
+/** First loop (aioconsole.ainput): each line typed is sent to the server. */
+async function sendUserInput(
+  rl: readline.Interface,
+  lines: AsyncIterableIterator<string>,
+  socket: net.Socket,
+): Promise<void> {
+  // Nothing typed is sent before the server's answer (receiveMessages shows it, and the prompt after it).
+  await once(socket, 'readable').catch(() => {});
+  for await (const line of lines) {
+    if (!socket.writable) break; // the server closed the connection meanwhile
+    socket.write(`${line}\n`);
+    rl.prompt();
+  }
+  leaving = true;
+  socket.end(); // Ctrl+C, Ctrl+D or the end of a pipe: close the connection cleanly
+}
+
+/** Second loop (reader.read): whatever the server sends is shown as it comes. */
+async function receiveMessages(socket: net.Socket, rl: readline.Interface): Promise<void> {
+  try {
+    for await (const data of socket as AsyncIterable<string>) {
+      for (const line of data.split('\n')) {
+        if (line.startsWith('Erreur : ')) {
+          leaving = true; // refused (a pseudo already taken…): the server closes the connection
+          process.exitCode = 1;
+        }
+        if (line !== '') show(rl, visible(line));
+      }
+    }
+    if (!leaving) show(rl, 'Le serveur a fermé la connexion.');
+  } catch (error) {
+    show(rl, `Connexion perdue avec le serveur (${(error as NodeJS.ErrnoException).code ?? error})`);
+    process.exitCode = 1;
+  }
+  rl.close();
+}
+
+async function main(): Promise<void> {
+  const socket = net.connect(PORT, HOST); // asyncio.open_connection
+  await once(socket, 'connect');
+  socket.setEncoding('utf8');
+
+  const rl = readline.createInterface({
+    input: process.stdin,
+    output: process.stdout,
+    terminal: INTERACTIVE,
+  });
+  rl.setPrompt(INTERACTIVE ? '> ' : '');
+  // Ctrl+C (seen by readline in a terminal, a signal otherwise) or a kill ends the input, as Ctrl+D does.
+  rl.on('SIGINT', () => rl.close());
+  process.once('SIGINT', () => rl.close()).once('SIGTERM', () => rl.close());
+  // One reader of the typed lines for the pseudo and then the loop, so that no line falls in between.
+  const lines = rl[Symbol.asyncIterator]();
+
+  // Before the two loops: the pseudo, then exactly "Hello|<PSEUDO>".
+  const pseudo = await ask(rl, lines, 'Pseudo : ');
+  if (pseudo === undefined) {
+    socket.end();
+    return;
+  }
+  socket.write(`Hello|${pseudo}`); // exactly these bytes: the server's answer, not a newline, ends the Hello
+
+  // Still before the loops: the server answers with the rooms and their sizes, and the user picks one.
+  await once(socket, 'readable');
+  const answer = (socket.read() as string | null) ?? '';
+  if (answer.startsWith('Salons : ')) {
+    console.log(visible(answer.trimEnd())); // on a line of its own: nothing is being typed yet
+    const serverGone = (): void => {
+      if (socket.readableLength > 0) return; // something to read, not the end
+      console.log('Le serveur a fermé la connexion.');
+      rl.close(); // ends the question
+    };
+    socket.once('readable', serverGone); // a person may take long to choose
+    const room = await ask(rl, lines, 'Salon : ');
+    socket.off('readable', serverGone);
+    if (room === undefined) {
+      socket.end();
+      return;
+    }
+    socket.write(`Salon|${room}`); // as the Hello: the server's answer ends it
+  } else if (answer !== '') socket.unshift(answer); // an error line: the receiving loop shows it, as in 06
+
+  await Promise.all([sendUserInput(rl, lines, socket), receiveMessages(socket, rl)]); // asyncio.gather
+}
+
+try {
+  await main();
+} catch (error) {
+  const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  console.error(`Erreur : impossible de parler au serveur ${HOST}:${PORT} (${code})`);
+  process.exit(1);
+}

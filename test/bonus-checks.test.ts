@@ -1,0 +1,158 @@
+// The checker on the bonus steps 13 (history) and 14 (rooms): our files pass every check they declare; each
+// bonus check has a broken version of our own file (a mutant: one string replaced) that fails it and only it;
+// and step 06, which lacks the bonus, fails the bonus's own checks.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import ts from 'typescript';
+import { compiledStepFile } from '../scripts/stepfile.ts';
+import { filePath } from '../scripts/steps.ts';
+import { check, dump, failures, type RunOptions } from './check-helpers.ts';
+import { tempDir } from './helpers.ts';
+
+/** A step file, type-stripped and run with plain node: ten times faster to start than tsx. */
+const fast = (file: string): string[] => [process.execPath, compiledStepFile(file)];
+
+/** Our step file with `from` (found exactly once) replaced by `to`, type-stripped, as a command. */
+function mutant(file: string, from: string, to: string): string[] {
+  const source = readFileSync(filePath(file), 'utf8');
+  expect(source.split(from).length - 1, `${file} should hold ${JSON.stringify(from)} once`).toBe(1);
+  const path = join(tempDir('tp6-mutant-'), file.replace(/\.ts$/, '.mjs'));
+  const options = {
+    module: ts.ModuleKind.ESNext,
+    target: ts.ScriptTarget.ES2022,
+    verbatimModuleSyntax: true,
+  };
+  writeFileSync(path, ts.transpileModule(source.replace(from, to), { compilerOptions: options }).outputText);
+  return [process.execPath, path];
+}
+
+const server = { role: 'server' } as const;
+const client = { role: 'client' } as const;
+const SHOW_HISTORY = "if (line.startsWith('Historique : ')) showHistory(rl, line);\n        else ";
+// Where the rooms mutants add a line that also sends `text` to the members of every other room.
+const RELAY = 'function relay(address: string, pseudo: string, room: string, message: string): void {';
+const CHOSEN = 'CLIENTS.get(address)!.room = room;';
+const toOtherRooms = (text: string): string =>
+  `for (const c of CLIENTS.values()) if (c.room !== room && c.room !== '') send(c.socket, ${text});`;
+
+const cases: { name: string; step: string; command: () => string[]; options: RunOptions; fails: string[] }[] =
+  [
+    {
+      name: 'our history server',
+      step: '13',
+      command: () => fast('chat_server_iii_7.ts'),
+      options: server,
+      fails: [],
+    },
+    {
+      name: 'our history client',
+      step: '13',
+      command: () => fast('chat_client_iii_7.ts'),
+      options: client,
+      fails: [],
+    },
+    {
+      name: 'a history server that sends the history backwards',
+      step: '13',
+      command: () =>
+        mutant(
+          'chat_server_iii_7.ts',
+          'JSON.stringify(HISTORY)}`',
+          'JSON.stringify([...HISTORY].reverse())}`',
+        ),
+      options: server,
+      fails: ['history.in-order:fail'],
+    },
+    {
+      name: 'a history server that never reads its file at start',
+      step: '13',
+      command: () => mutant('chat_server_iii_7.ts', 'await loadHistory();', ''),
+      options: server,
+      fails: ['history.restart:fail'],
+    },
+    {
+      name: 'a history client that shows the history line as it came',
+      step: '13',
+      command: () => mutant('chat_client_iii_7.ts', SHOW_HISTORY, ''),
+      options: client,
+      fails: ['history.client-shows:fail'],
+    },
+    {
+      name: 'the 06 client, checked as a history client',
+      step: '13',
+      command: () => fast('chat_client_ii_6.ts'),
+      options: client,
+      fails: ['history.client-shows:fail'],
+    },
+    {
+      name: 'the 06 server, checked as a history server',
+      step: '13',
+      command: () => fast('chat_server_ii_6.ts'),
+      options: server,
+      fails: ['history.in-order:fail', 'history.restart:fail'],
+    },
+    {
+      name: 'our rooms server',
+      step: '14',
+      command: () => fast('chat_server_iii_8.ts'),
+      options: server,
+      fails: [],
+    },
+    {
+      name: 'our rooms client',
+      step: '14',
+      command: () => fast('chat_client_iii_8.ts'),
+      options: client,
+      fails: [],
+    },
+    {
+      name: 'a rooms server that relays messages to every room',
+      step: '14',
+      command: () =>
+        mutant('chat_server_iii_8.ts', RELAY, `${RELAY}\n${toOtherRooms("pseudo + ' a dit : ' + message")}`),
+      options: server,
+      fails: ['rooms.no-crossing:fail'],
+    },
+    {
+      name: 'a rooms server that announces arrivals to every room',
+      step: '14',
+      command: () =>
+        mutant(
+          'chat_server_iii_8.ts',
+          CHOSEN,
+          `${CHOSEN}\n${toOtherRooms("'Annonce : ' + pseudo + ' a rejoint la chatroom'")}`,
+        ),
+      options: server,
+      fails: ['rooms.own-announcements:fail'],
+    },
+    {
+      name: 'a rooms client that sends "Room|<NOM>"',
+      step: '14',
+      command: () => mutant('chat_client_iii_8.ts', 'socket.write(`Salon|', 'socket.write(`Room|'),
+      options: client,
+      fails: ['rooms.client-choice:fail'],
+    },
+    {
+      name: 'the 06 server, checked as a rooms server',
+      step: '14',
+      command: () => fast('chat_server_ii_6.ts'),
+      options: server,
+      fails: ['rooms.no-crossing:fail', 'rooms.own-announcements:fail'],
+    },
+    {
+      name: 'the 06 client, checked as a rooms client',
+      step: '14',
+      command: () => fast('chat_client_ii_6.ts'),
+      options: client,
+      fails: ['rooms.client-choice:fail'],
+    },
+  ];
+
+describe.concurrent('the checker on the bonus steps 13 and 14', () => {
+  it.each(cases)('$name fails exactly $fails', async ({ step, command, options, fails }) => {
+    // generous waits: a wait for what comes ends when it comes, and the machine may be busy
+    const report = await check(step, command(), { waitMs: 3_000, ...options });
+    expect(failures(report), dump(report)).toEqual(fails);
+  });
+});
