@@ -4,11 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { once } from 'node:events';
-import { basename } from 'node:path';
-import { stopAll, type Proc, type StartOptions } from '../scripts/proc.ts';
-import { runChatDemo } from '../scripts/demos/chat.ts';
-import { findStep, ROOT } from '../scripts/steps.ts';
-import { compiledStepFile, startStepFile } from '../scripts/stepfile.ts';
+import { stopAll } from '../scripts/proc.ts';
+import { ROOT } from '../scripts/steps.ts';
+import { compiledStepFile } from '../scripts/stepfile.ts';
 import { openTerminal, shellWord } from './tmux.ts';
 import { startChatServer } from '../scripts/chat-wire.ts';
 import { FramedConnection } from '../scripts/frame-wire.ts';
@@ -133,27 +131,6 @@ describe('11 · a bad frame drops its sender only, with a line in the console', 
     twin.send(HELLO, 'alice');
     await twin.waitForClose();
     expect(twin.shown()).toEqual(['Erreur : le pseudo alice est déjà pris']);
-  });
-});
-
-describe('11 · the demo', () => {
-  it("plays its scenario to the end: carol's message typed right after her pseudo is relayed", async () => {
-    let text = '';
-    const out = {
-      isTTY: false,
-      write: (chunk: string) => {
-        text += chunk;
-        return true;
-      },
-    } as unknown as NodeJS.WriteStream;
-    const launch = (path: string, options: StartOptions): Proc =>
-      startStepFile(basename(path), options.env, options);
-    const { code, unfinished } = await runChatDemo(findStep('11'), { out, launch });
-    expect(code, text).toBe(0);
-    expect(unfinished).toEqual([]);
-    expect(text).toMatch(/^alice +\| carol a dit : bonsoir !$/m);
-    expect(text).toMatch(/^bob +\| carol a dit : bonsoir !$/m);
-    expect(text).not.toMatch(/demo failed|Error|at .*\.ts:\d+/);
   });
 });
 

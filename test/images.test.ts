@@ -1,17 +1,15 @@
 // Step 12 (images): the client's own decoding and drawing (read from its text, not run), an image relayed
-// over real TCP and shown in a real terminal (tmux) as wide as that terminal, and the demo.
+// over real TCP and shown in a real terminal (tmux) as wide as that terminal (the demo: chat-demo.test.ts).
 import { afterEach, describe, expect, it } from 'vitest';
-import { basename } from 'node:path';
 import { PNG } from 'pngjs';
 import jpeg from 'jpeg-js';
-import { stopAll, type Proc, type StartOptions } from '../scripts/proc.ts';
+import { stopAll } from '../scripts/proc.ts';
 import { startChatServer } from '../scripts/chat-wire.ts';
 import { FramedConnection } from '../scripts/frame-wire.ts';
 import { decodeRelay, HELLO, IMAGE, IMAGE_RELAY } from '../scripts/frames.ts';
 import { smileyJpeg, smileyPixels, smileyPng } from '../scripts/images.ts';
-import { runChatDemo } from '../scripts/demos/chat.ts';
-import { findStep, ROOT } from '../scripts/steps.ts';
-import { compiledStepFile, startStepFile } from '../scripts/stepfile.ts';
+import { ROOT } from '../scripts/steps.ts';
+import { compiledStepFile } from '../scripts/stepfile.ts';
 import { stepFunctions } from './step-functions.ts';
 import { openTerminal, shellWord } from './tmux.ts';
 
@@ -123,26 +121,5 @@ describe('12 · an image over TCP', () => {
     for (const line of art) expect(line.length).toBeLessThanOrEqual(50);
     expect(lines.filter((line) => line !== '').at(-1)).toBe('>'); // the prompt is back under the picture
     terminal.kill();
-  });
-});
-
-describe('12 · the demo', () => {
-  it('plays its scenario to the end: bob sees the smiley, alice’s bad files are refused', async () => {
-    let text = '';
-    const out = {
-      isTTY: false,
-      write: (chunk: string) => {
-        text += chunk;
-        return true;
-      },
-    } as unknown as NodeJS.WriteStream;
-    const launch = (path: string, options: StartOptions): Proc =>
-      startStepFile(basename(path), options.env, options);
-    const { code, unfinished } = await runChatDemo(findStep('12'), { out, launch });
-    expect(code, text).toBe(0);
-    expect(unfinished).toEqual([]);
-    expect(text).toMatch(/^bob +\| alice a envoyé une image :$/m);
-    expect(text).toMatch(/^alice +\| Erreur : impossible de lire introuvable\.png \(ENOENT\)$/m);
-    expect(text).not.toMatch(/demo failed|at .*\.ts:\d+/);
   });
 });
