@@ -11,6 +11,7 @@ import { configClientSuite, configServerSuite } from './config.ts';
 import { logsClientSuite, logsServerSuite } from './logs.ts';
 import { roomsClientSuite, roomsServerSuite } from './rooms.ts';
 import { chatServerSuite } from './server.ts';
+import { FRAMED_SUITES } from './framed.ts';
 import { sleepSuite } from './sleep.ts';
 import { webSuite } from './web.ts';
 
@@ -31,6 +32,7 @@ export const SUITES: readonly Suite[] = [
   historyClientSuite,
   roomsServerSuite,
   roomsClientSuite,
+  ...FRAMED_SUITES,
 ];
 
 /** Judged on every run, whatever the suite, after the checker stopped the program. */
