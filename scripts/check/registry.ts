@@ -7,8 +7,11 @@ import { cosmeticsClientSuite, cosmeticsServerSuite } from './cosmetics.ts';
 import { robustness, type CheckDef, type Suite } from './define.ts';
 import { historyClientSuite, historyServerSuite } from './history.ts';
 import { idsClientSuite, idsServerSuite } from './ids.ts';
+import { configClientSuite, configServerSuite } from './config.ts';
+import { logsClientSuite, logsServerSuite } from './logs.ts';
 import { roomsClientSuite, roomsServerSuite } from './rooms.ts';
 import { chatServerSuite } from './server.ts';
+import { FRAMED_SUITES } from './framed.ts';
 import { sleepSuite } from './sleep.ts';
 import { webSuite } from './web.ts';
 
@@ -21,10 +24,15 @@ export const SUITES: readonly Suite[] = [
   cosmeticsClientSuite,
   idsServerSuite,
   idsClientSuite,
+  logsServerSuite,
+  logsClientSuite,
+  configServerSuite,
+  configClientSuite,
   historyServerSuite,
   historyClientSuite,
   roomsServerSuite,
   roomsClientSuite,
+  ...FRAMED_SUITES,
 ];
 
 /** Judged on every run, whatever the suite, after the checker stopped the program. */

@@ -130,7 +130,11 @@ export async function startServer(
 
 async function checkServer(ctx: Context): Promise<void> {
   const proc = await startServer(ctx);
-  if (!proc) return;
+  if (proc) await chatScenario(ctx, proc);
+}
+
+/** The chat scenario, for the chat-server checks the program declares (a bonus suite runs its own after it). */
+export async function chatScenario(ctx: Context, proc: Proc): Promise<void> {
   const scenario = new Scenario(ctx, proc);
   if (ctx.wants('server.hello', 'server.several', 'server.keeps-open', 'server.received-log'))
     await scenario.hello();
