@@ -106,8 +106,8 @@ describe('09 · the client', () => {
       PORT: String(port),
       LOG_DIR: dir,
     });
+    client.write('zoe\n'); // the pseudo first, then the connection
     await client.waitFor(`Connecté à 127.0.0.1:${port}`);
-    client.write('zoe\n');
     await client.waitFor('Annonce : zoe a rejoint la chatroom');
     client.write('salut\n');
     await watcher.waitForLine('zoe a dit : salut');

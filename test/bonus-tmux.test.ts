@@ -30,10 +30,11 @@ describe('the bonus clients in a terminal (tmux)', () => {
       { cwd: ROOT },
     );
     await terminal.waitFor((lines) => lastLine(lines) === 'Pseudo :', 15_000);
-    expect(terminal.lines()).toEqual([`Connecté à 127.0.0.1:${port}`, 'Pseudo :']);
+    expect(terminal.lines()).toEqual(['Pseudo :']); // the pseudo first, then the connection
     terminal.type('zoe');
     terminal.type('Enter', { literal: false });
     await watcher.waitForLine('Annonce : zoe a rejoint la chatroom', 1, 15_000);
+    await terminal.waitFor((lines) => lines.includes(`Connecté à 127.0.0.1:${port}`));
     await terminal.waitFor((lines) => lastLine(lines) === '>');
     terminal.type('bonjour à tou');
     await terminal.waitFor((lines) => lastLine(lines) === '> bonjour à tou');

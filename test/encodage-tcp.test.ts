@@ -143,7 +143,7 @@ describe('11 · the classroom rules of step 06 still hold, in frames', () => {
       connection.send(HELLO, pseudo);
       await connection.waitForClose();
       expect(connection.shown()).toEqual([
-        'Erreur : le pseudo doit avoir de 1 à 32 caractères, sans | ni caractère de contrôle',
+        'Erreur : le pseudo doit avoir de 1 à 32 caractères, sans | ni : ni caractère de contrôle',
       ]);
     }
   });

@@ -298,7 +298,8 @@ export const configClientSuite: Suite = {
     ),
   ],
   async run(ctx) {
-    await checkClient(ctx);
+    // the chat-client part, when some of its checks are declared (it types the pseudo before anything)
+    if (ctx.wants(...chatClientSuite.checks.map((check) => check.id))) await checkClient(ctx);
     const ids = ['config.client-options', 'config.client-file', 'config.client-option-over-file'];
     if (!ctx.wants(...ids)) return;
     const dir = mkdtempSync(join(tmpdir(), 'tp6-check-config-'));
@@ -356,6 +357,7 @@ async function connectsTo(
     env: { HOST: host, PORT: String(fromEnv.port) },
   });
   ctx.procs.push(proc);
+  proc.write('alice\n'); // the pseudo, read before or after connecting: the client's choice
   const all = [right, fromEnv, ...wrong];
   const names = ['the right one', 'the one of HOST/PORT', 'the one of the config file'];
   const first = await Promise.race(

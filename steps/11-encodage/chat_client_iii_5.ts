@@ -172,9 +172,6 @@ async function receiveMessages(socket: net.Socket, rl: readline.Interface): Prom
 }
 
 async function main(): Promise<void> {
-  const socket = net.connect(PORT, HOST); // asyncio.open_connection
-  await once(socket, 'connect');
-
   const rl = readline.createInterface({
     input: process.stdin,
     output: process.stdout,
@@ -189,10 +186,11 @@ async function main(): Promise<void> {
 
   // Before the two loops: the pseudo, in a HELLO frame. Its length ends it: no need to wait for the answer.
   const pseudo = await askPseudo(rl, lines);
-  if (pseudo === undefined) {
-    socket.end();
-    return;
-  }
+  if (pseudo === undefined) return;
+  // then the connection: a server's Hello deadline runs from here, not while the user types the pseudo
+  const socket = net.connect(PORT, HOST); // asyncio.open_connection
+  await once(socket, 'connect');
+
   socket.write(encodeFrame(HELLO, Buffer.from(pseudo)));
 
   await Promise.all([sendUserInput(rl, lines, socket), receiveMessages(socket, rl)]); // asyncio.gather
