@@ -1,6 +1,7 @@
 // What every script of the toolkit shares on the command line: one-line errors, colours, the main wrapper.
 import { realpathSync } from 'node:fs';
 import { parseArgs, styleText, type ParseArgsConfig } from 'node:util';
+import { stopAll } from './proc.ts';
 
 /** A mistake of the user's: printed as one line, exit code 2. */
 export class UsageError extends Error {}
@@ -15,6 +16,7 @@ export function runMain(main: () => Promise<number | void>): void {
       const message = error instanceof Error ? error.message : String(error);
       console.error(`error: ${message}`);
       process.exitCode = error instanceof UsageError ? 2 : 1;
+      void stopAll(); // whatever the script had started goes with it
     },
   );
 }
@@ -55,4 +57,16 @@ export function parseCommandLine<T extends ParseArgsConfig>(
       .replace(/^Unknown option '([^']+)'/, 'unknown option "$1"');
     throw new UsageError(`${first.charAt(0).toLowerCase()}${first.slice(1)}; ${usage}`);
   }
+}
+
+/**
+ * The flags npm kept for itself (`npm run verify 5 --watch`, without `--`, sets npm_config_watch): given back
+ * as arguments, so that both ways of typing the command mean the same.
+ */
+export function npmFlags(names: readonly string[], env: NodeJS.ProcessEnv = process.env): string[] {
+  return names.flatMap((name) => {
+    const value = env[`npm_config_${name.replaceAll('-', '_')}`];
+    if (value === undefined || value === '' || value === 'false') return [];
+    return value === 'true' ? [`--${name}`] : [`--${name}`, value];
+  });
 }

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, watch } from 'node:fs';
 import { relative } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { UsageError, colourer, isEntryPoint, parseCommandLine, runMain } from './cli.ts';
+import { UsageError, colourer, isEntryPoint, npmFlags, parseCommandLine, runMain } from './cli.ts';
 import { unifiedLines } from './diff.ts';
 import { verify } from './exercise/verify.ts';
 import {
@@ -157,7 +157,7 @@ async function runVerify(step: Step, lang: Lang): Promise<boolean> {
   const { ok, lines } = await verify(step, lang, paint);
   console.log(lines.join('\n'));
   if (ok) {
-    const next = nextToDo();
+    const next = nextToDo(step);
     const then = next
       ? `${say(lang, 'next:', 'la suivante :')} npm run exercise ${next.number}`
       : say(lang, 'all done!', 'tout est fait !');
@@ -258,7 +258,7 @@ function solution(step: Step, force: boolean): void {
 export async function main(mode: Mode, argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseCommandLine(
     {
-      args: [...argv],
+      args: [...argv, ...npmFlags(['python', 'reset', 'yes', 'watch', 'force', 'lang'])],
       allowPositionals: true,
       options: {
         python: { type: 'boolean' },

@@ -242,10 +242,16 @@ export function stopAllOnSignals(onStop?: (signal: NodeJS.Signals) => void): () 
     onStop?.(signal);
     void stopAll().finally(() => process.exit(signalExitCode(signal)));
   };
+  // `npm run step 5 | head`: once the reader of our output is gone, stop as a shell would (SIGPIPE, 141)
+  const onPipe = (error: NodeJS.ErrnoException): void => {
+    if (error.code === 'EPIPE') handler('SIGPIPE');
+  };
   for (const signal of STOP_SIGNALS) process.on(signal, handler);
+  process.stdout.on('error', onPipe);
   return () => {
     if (stoppingOn) return;
     for (const signal of STOP_SIGNALS) process.off(signal, handler);
+    process.stdout.off('error', onPipe);
   };
 }
 

@@ -1,31 +1,13 @@
 // The checker on the bonus steps 13 (history) and 14 (rooms): our files pass every check they declare; each
 // bonus check has a broken version of our own file (a mutant: one string replaced) that fails it and only it;
 // and step 06, which lacks the bonus, fails the bonus's own checks.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import ts from 'typescript';
 import { compiledStepFile } from '../scripts/stepfile.ts';
-import { filePath } from '../scripts/steps.ts';
 import { check, dump, failures, type RunOptions } from './check-helpers.ts';
-import { tempDir } from './helpers.ts';
+import { mutant } from './mutants.ts';
 
 /** A step file, type-stripped and run with plain node: ten times faster to start than tsx. */
 const fast = (file: string): string[] => [process.execPath, compiledStepFile(file)];
-
-/** Our step file with `from` (found exactly once) replaced by `to`, type-stripped, as a command. */
-function mutant(file: string, from: string, to: string): string[] {
-  const source = readFileSync(filePath(file), 'utf8');
-  expect(source.split(from).length - 1, `${file} should hold ${JSON.stringify(from)} once`).toBe(1);
-  const path = join(tempDir('tp6-mutant-'), file.replace(/\.ts$/, '.mjs'));
-  const options = {
-    module: ts.ModuleKind.ESNext,
-    target: ts.ScriptTarget.ES2022,
-    verbatimModuleSyntax: true,
-  };
-  writeFileSync(path, ts.transpileModule(source.replace(from, to), { compilerOptions: options }).outputText);
-  return [process.execPath, path];
-}
 
 const server = { role: 'server' } as const;
 const client = { role: 'client' } as const;
@@ -56,25 +38,24 @@ const cases: { name: string; step: string; command: () => string[]; options: Run
       name: 'a history server that sends the history backwards',
       step: '13',
       command: () =>
-        mutant(
-          'chat_server_iii_7.ts',
+        mutant('chat_server_iii_7.ts', [
           'JSON.stringify(HISTORY)}`',
           'JSON.stringify([...HISTORY].reverse())}`',
-        ),
+        ]),
       options: server,
       fails: ['history.in-order:fail'],
     },
     {
       name: 'a history server that never reads its file at start',
       step: '13',
-      command: () => mutant('chat_server_iii_7.ts', 'await loadHistory();', ''),
+      command: () => mutant('chat_server_iii_7.ts', ['await loadHistory();', '']),
       options: server,
       fails: ['history.restart:fail'],
     },
     {
       name: 'a history client that shows the history line as it came',
       step: '13',
-      command: () => mutant('chat_client_iii_7.ts', SHOW_HISTORY, ''),
+      command: () => mutant('chat_client_iii_7.ts', [SHOW_HISTORY, '']),
       options: client,
       fails: ['history.client-shows:fail'],
     },
@@ -110,7 +91,10 @@ const cases: { name: string; step: string; command: () => string[]; options: Run
       name: 'a rooms server that relays messages to every room',
       step: '14',
       command: () =>
-        mutant('chat_server_iii_8.ts', RELAY, `${RELAY}\n${toOtherRooms("pseudo + ' a dit : ' + message")}`),
+        mutant('chat_server_iii_8.ts', [
+          RELAY,
+          `${RELAY}\n${toOtherRooms("pseudo + ' a dit : ' + message")}`,
+        ]),
       options: server,
       fails: ['rooms.no-crossing:fail'],
     },
@@ -118,18 +102,17 @@ const cases: { name: string; step: string; command: () => string[]; options: Run
       name: 'a rooms server that announces arrivals to every room',
       step: '14',
       command: () =>
-        mutant(
-          'chat_server_iii_8.ts',
+        mutant('chat_server_iii_8.ts', [
           CHOSEN,
           `${CHOSEN}\n${toOtherRooms("'Annonce : ' + pseudo + ' a rejoint la chatroom'")}`,
-        ),
+        ]),
       options: server,
       fails: ['rooms.own-announcements:fail'],
     },
     {
       name: 'a rooms client that sends "Room|<NOM>"',
       step: '14',
-      command: () => mutant('chat_client_iii_8.ts', 'socket.write(`Salon|', 'socket.write(`Room|'),
+      command: () => mutant('chat_client_iii_8.ts', ['socket.write(`Salon|', 'socket.write(`Room|']),
       options: client,
       fails: ['rooms.client-choice:fail'],
     },

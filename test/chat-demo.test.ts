@@ -84,6 +84,17 @@ describe('the chat demos', () => {
     expect(processesWith(marker)).toEqual([]);
   });
 
+  it('`npm run step 6 | head -3`: once its output is closed, it stops everything and leaves quietly', async () => {
+    const marker = `TP6_PIPE_${randomUUID()}`;
+    const runner = startTs(join(ROOT, 'scripts/step.ts'), ['6'], { env: { [marker]: '1' } });
+    await runner.waitFor('▶ alice', { timeoutMs: 30_000 });
+    runner.child.stdout!.destroy(); // what head does after its lines
+    const exit = await runner.waitExit(15_000);
+    expect(exit.code).toBe(141); // 128 + SIGPIPE, as a shell reports it
+    expect(runner.stderr).not.toMatch(/EPIPE|at .*\.ts:\d+/);
+    expect(processesWith(marker)).toEqual([]);
+  });
+
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],

@@ -48,6 +48,7 @@ describe('every client, when the server cannot be reached', () => {
     async (file) => {
       const port = await freePort();
       const client = startClient(file, port);
+      client.write('alice\n'); // from 05 on, the pseudo comes first, then the connection
       const exit = await client.waitExit();
       expect(exit.code).not.toBe(0);
       expect(client.stdout).toBe('');

@@ -329,6 +329,16 @@ describe('freshness', () => {
             `steps/${s.id}/README.md`,
           ]),
       ];
+      // and the pages of the steps diffed against the removed file (the bonuses of part III)
+      for (const { id, lineage } of loadSteps()) {
+        if (id !== '06-deconnexion' && Object.values(lineage).flat().includes('chat_client_ii_6.ts'))
+          expected.push(
+            `docs/${id}.html`,
+            `docs/fr/${id}.html`,
+            `steps/${id}/README.md`,
+            `steps/${id}/README.fr.md`,
+          );
+      }
       const stale = staleFiles(files, out);
       expect(stale.filter((f) => !expected.includes(f))).toEqual([]);
       expect(stale).toEqual(expect.arrayContaining(expected.filter((f) => !f.includes('teachers'))));

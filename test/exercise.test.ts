@@ -48,7 +48,7 @@ describe.concurrent('exercise mode', { timeout: 120_000 }, () => {
     copyFileSync(filePath('chat_server_ii_5.ts'), server);
     copyFileSync(filePath('chat_client_ii_5.ts'), client);
     const passing = await output(run('verify', '5'), 0);
-    expect(passing).toContain('✓ Step 05-pseudos verified — next: npm run exercise 1');
+    expect(passing).toContain('✓ Step 05-pseudos verified — next: npm run exercise 6');
     expect(await output(run('exercise'), 0)).toMatch(
       /^ {2}05-pseudos +Pseudonyms +✓ verified \d{4}-\d\d-\d\d \d\d:\d\d$/m,
     );

@@ -54,15 +54,22 @@ export const chatClientSuite: Suite = {
   run: (ctx) => checkClient(ctx),
 };
 
-/** Plays the server and the person at the keyboard; a bonus suite passes its own scenario (see ClientScenario). */
-export async function checkClient(ctx: Context, Scenario = ClientScenario): Promise<void> {
+/**
+ * Plays the server and the person at the keyboard; a bonus suite passes its own scenario (see ClientScenario)
+ * and the environment its client needs (`env`).
+ */
+export async function checkClient(
+  ctx: Context,
+  Scenario = ClientScenario,
+  env: Record<string, string> = {},
+): Promise<void> {
   const { host, port, command, cwd, startupMs } = ctx.options;
   const { list } = ctx;
 
   const listener = await Listener.listen(host, port);
   ctx.listeners.push(listener);
   ctx.address = `${host}:${listener.port}`;
-  const proc = startTarget({ command, cwd, env: { HOST: host, PORT: String(listener.port) } });
+  const proc = startTarget({ command, cwd, env: { ...env, HOST: host, PORT: String(listener.port) } });
   ctx.procs.push(proc);
   ctx.program = proc;
 
@@ -105,9 +112,9 @@ export class ClientScenario {
   }
 
   /** Sends as the server and waits for the client to print it (ANSI codes and prompts around it are fine). */
-  protected async showsOnScreen(message: string): Promise<Observation> {
+  protected async showsOnScreen(message: string, sent = message): Promise<Observation> {
     const from = this.proc.stdout.length;
-    this.peer.send(message);
+    this.peer.send(sent);
     const screen = (): string => stripAnsi(this.proc.stdout.slice(from));
     if (await this.proc.until(() => screen().includes(message), this.wait)) return { kind: 'exact' };
     for (const piece of pieces({ text: screen(), boundaries: new Set() })) {

@@ -3,10 +3,15 @@
 // knows a step.
 import { UsageError } from '../cli.ts';
 import { chatClientSuite } from './client.ts';
+import { cosmeticsClientSuite, cosmeticsServerSuite } from './cosmetics.ts';
 import { robustness, type CheckDef, type Suite } from './define.ts';
 import { historyClientSuite, historyServerSuite } from './history.ts';
+import { idsClientSuite, idsServerSuite } from './ids.ts';
+import { configClientSuite, configServerSuite } from './config.ts';
+import { logsClientSuite, logsServerSuite } from './logs.ts';
 import { roomsClientSuite, roomsServerSuite } from './rooms.ts';
 import { chatServerSuite } from './server.ts';
+import { FRAMED_SUITES } from './framed.ts';
 import { sleepSuite } from './sleep.ts';
 import { webSuite } from './web.ts';
 
@@ -15,10 +20,19 @@ export const SUITES: readonly Suite[] = [
   webSuite,
   chatServerSuite,
   chatClientSuite,
+  cosmeticsServerSuite,
+  cosmeticsClientSuite,
+  idsServerSuite,
+  idsClientSuite,
+  logsServerSuite,
+  logsClientSuite,
+  configServerSuite,
+  configClientSuite,
   historyServerSuite,
   historyClientSuite,
   roomsServerSuite,
   roomsClientSuite,
+  ...FRAMED_SUITES,
 ];
 
 /** Judged on every run, whatever the suite, after the checker stopped the program. */

@@ -108,9 +108,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
  */
 async function judgeStop(ctx: Context, server: boolean): Promise<void> {
   const id = STOPS_EVERYTHING.id;
-  if (!ctx.program || !ctx.wants(id)) return;
+  if (!ctx.wants(id)) return;
+  if (ctx.procs.length === 0) return ctx.list.notJudged(id, 'no program was started');
   const { host, port } = ctx.options;
-  const stragglers = ctx.program.stragglers;
+  const stragglers = ctx.procs.reduce((sum, proc) => sum + proc.stragglers, 0);
   const listening = server && (await isListening(host, port));
   const expected = 'nothing left running once the checker stopped it';
   if (stragglers > 0) {

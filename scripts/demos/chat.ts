@@ -23,8 +23,9 @@ import { createTranscript } from '../transcript.ts';
  */
 export type ChatAction =
   | { note: string } //                      a line of commentary
-  | { start: string; file?: string; env?: Record<string, string> } // start the server (then read its port)
-  //                                         or a client, `env` added to its own (`{tmp}`: a folder removed at the end)
+  | { start: string; file?: string; args?: string[]; env?: Record<string, string> } // start the server (then
+  //   read its port) or a client, `env` added to its own (`{tmp}`: a folder removed at the end), `args` given
+  //   to it (`{port}`: the server's port)
   | { type: string; by: string } //          a line typed by a client (its stdin)
   | { expect: string; in: string } //        wait until that process prints this text
   | { quit: string } //                      a client's input ends (Ctrl+D); wait until it exits
@@ -41,7 +42,7 @@ export interface ChatDemoOptions {
   /** How long one `expect` or exit may take. */
   timeoutMs?: number;
   /** How a step file is started (`node --import tsx` by default). */
-  launch?: (path: string, options: StartOptions) => Proc;
+  launch?: (path: string, options: StartOptions & { args?: readonly string[] }) => Proc;
 }
 
 export interface ChatDemoResult {
@@ -66,7 +67,10 @@ function namesOf(scenario: ChatAction[]): string[] {
   return [...names];
 }
 
-const launchWithTsx = (path: string, options: StartOptions): Proc => startTs(path, [], options);
+const launchWithTsx = (
+  path: string,
+  { args = [], ...options }: StartOptions & { args?: readonly string[] },
+): Proc => startTs(path, args, options);
 
 export async function runChatDemo(step: Step, options: ChatDemoOptions = {}): Promise<ChatDemoResult> {
   const { out = process.stdout, timeoutMs = 10_000, launch = launchWithTsx } = options;
@@ -118,8 +122,9 @@ export async function runChatDemo(step: Step, options: ChatDemoOptions = {}): Pr
           if (value.includes('{tmp}')) tmp ??= mkdtempSync(join(tmpdir(), 'tp6-demo-'));
           env[name] = value.replaceAll('{tmp}', tmp ?? '');
         }
-        transcript.note(`▶ ${action.start}: ${file}`);
-        const proc = launch(filePath(file), { env, onLine: transcript.speaker(action.start) });
+        const args = (action.args ?? []).map((arg) => arg.replaceAll('{port}', port ?? ''));
+        transcript.note(`▶ ${action.start}: ${[file, ...args].join(' ')}`);
+        const proc = launch(filePath(file), { env, args, onLine: transcript.speaker(action.start) });
         procs.push(proc);
         running.set(action.start, proc);
         cursors.set(proc, 0);

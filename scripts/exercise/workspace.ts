@@ -147,8 +147,9 @@ export function studentLang(given?: string, env: NodeJS.ProcessEnv = process.env
   return /^fr/i.test(env.LC_ALL || env.LC_MESSAGES || env.LANG || '') ? 'fr' : 'en';
 }
 
-/** The first step not verified yet, in order. */
-export function nextToDo(): Step | undefined {
+/** The first step not verified yet after `after` (the one just done), or else from the start. */
+export function nextToDo(after?: Step): Step | undefined {
   const state = readState();
-  return loadSteps().find((step) => step.exercise && !state[step.id]?.verified);
+  const todo = loadSteps().filter((step) => step.exercise && !state[step.id]?.verified);
+  return todo.find((step) => after !== undefined && step.number > after.number) ?? todo[0];
 }

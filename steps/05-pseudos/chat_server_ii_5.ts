@@ -11,7 +11,8 @@ if (!Number.isInteger(PORT) || PORT < 0 || PORT > 65535) {
 const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 const MAX_HELLO_LENGTH = 1024;
 const MAX_PSEUDO_LENGTH = 32;
-const NOT_IN_PSEUDO = /[\p{Cc}\p{Cf}\u2028\u2029|:]/u; // what would let one pass for bob, or for the server
+// what would let one pass for bob, or for the server: controls, invisible and bidi characters, | and :
+const NOT_IN_PSEUDO = /[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\u2028\u2029|:]/u;
 const BAD_PSEUDO = 'Erreur : le pseudo doit avoir de 1 à 32 caractères, sans | ni : ni caractère de contrôle';
 
 interface Client {
@@ -72,7 +73,7 @@ function join(socket: net.Socket, address: string, hello: string): string | unde
   if (pseudo === '') error = 'Erreur : le premier message doit être Hello|<PSEUDO>';
   else if (hello.length > MAX_HELLO_LENGTH || [...pseudo].length > MAX_PSEUDO_LENGTH) error = BAD_PSEUDO;
   else if (NOT_IN_PSEUDO.test(pseudo)) error = BAD_PSEUDO;
-  else if ([...CLIENTS.values()].some((client) => client.pseudo === pseudo))
+  else if ([...CLIENTS.values()].some((client) => client.pseudo === pseudo && !client.socket.destroyed))
     error = `Erreur : le pseudo ${pseudo} est déjà pris`;
   if (error !== undefined) {
     refuse(socket, address, error);

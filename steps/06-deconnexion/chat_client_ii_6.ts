@@ -91,10 +91,6 @@ async function receiveMessages(socket: net.Socket, rl: readline.Interface): Prom
 }
 
 async function main(): Promise<void> {
-  const socket = net.connect(PORT, HOST); // asyncio.open_connection
-  await once(socket, 'connect');
-  socket.setEncoding('utf8');
-
   const rl = readline.createInterface({
     input: process.stdin,
     output: process.stdout,
@@ -109,10 +105,11 @@ async function main(): Promise<void> {
 
   // Before the two loops: the pseudo, then exactly "Hello|<PSEUDO>".
   const pseudo = await askPseudo(rl, lines);
-  if (pseudo === undefined) {
-    socket.end();
-    return;
-  }
+  if (pseudo === undefined) return;
+  // then the connection: a server's Hello deadline runs from here, not while the user types the pseudo
+  const socket = net.connect(PORT, HOST); // asyncio.open_connection
+  await once(socket, 'connect');
+  socket.setEncoding('utf8');
   socket.write(`Hello|${pseudo}`); // exactly these bytes: the server's answer, not a newline, ends the Hello
 
   await Promise.all([sendUserInput(rl, lines, socket), receiveMessages(socket, rl)]); // asyncio.gather

@@ -15,13 +15,14 @@ const MAX_HELLO_LENGTH = 1024;
 const MAX_PSEUDO_LENGTH = 32;
 const MAX_MESSAGE_LENGTH = 64 * 1024; // characters: a longer line is cut there
 const HIGH_WATER = 1024 * 1024; // bytes queued for one reader: above this, senders wait
-const STUCK_MS = 30_000; // a reader above the mark that reads nothing for this long is let go
+const STUCK_MS = fromEnv('STUCK_MS', 30_000); // a reader that stays above the mark this long is let go
 const PAUSE_MS = 500; // text without a newline is relayed once its sender pauses this long
 const HISTORY_FILE = process.env.HISTORY_FILE || joinPath(tmpdir(), 'chat_history.json');
 const HISTORY_SIZE = fromEnv('HISTORY_SIZE', 100); // the last messages kept
 const MAX_HISTORY_LENGTH = 256 * 1024; // characters of messages kept, at most: what each newcomer receives
 const SAVE_EVERY_MS = fromEnv('HISTORY_SAVE_MS', 5_000); // the tests shorten it
-const NOT_IN_PSEUDO = /[\p{Cc}\p{Cf}\u2028\u2029|:]/u; // what would let one pass for bob, or for the server
+// what would let one pass for bob, or for the server: controls, invisible and bidi characters, | and :
+const NOT_IN_PSEUDO = /[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\u2028\u2029|:]/u;
 const BAD_PSEUDO = 'Erreur : le pseudo doit avoir de 1 à 32 caractères, sans | ni : ni caractère de contrôle';
 
 interface Client {
@@ -128,26 +129,32 @@ function broadcast(text: string, exceptAddress?: string): void {
   }
 }
 
+/** When each reader went above HIGH_WATER, until it is back under it. */
+const OVER_SINCE = new WeakMap<net.Socket, number>();
+
 /**
  * Python's `await writer.drain()`, for every reader at once: resolves when no queue is above the mark, so
- * that a flood waits in its sender's socket, not in the readers' queues. A reader that takes nothing for
- * STUCK_MS while above it is let go: it cannot hold the room forever.
+ * that a flood waits in its sender's socket, not in the readers' queues. A reader that stays above it for
+ * STUCK_MS, however little it reads, is let go: nobody holds the room longer than that.
  */
 async function roomForAll(): Promise<void> {
-  for (const { socket } of CLIENTS.values()) {
-    while (socket.writableLength > HIGH_WATER && !socket.destroyed) {
-      const taken = socket.bytesWritten - socket.writableLength; // what the reader's side took so far
+  const full = [...CLIENTS.values()].map(({ socket }) => socket).filter((s) => s.writableLength > HIGH_WATER);
+  await Promise.all(
+    full.map(async (socket) => {
+      const since = OVER_SINCE.get(socket) ?? Date.now();
+      OVER_SINCE.set(socket, since);
       const done = new AbortController();
       const { signal } = done;
       await Promise.race([
         once(socket, 'drain', { signal }),
         once(socket, 'close', { signal }),
-        sleep(STUCK_MS, undefined, { signal }),
+        sleep(since + STUCK_MS - Date.now(), undefined, { signal }),
       ]);
       done.abort();
-      if (socket.bytesWritten - socket.writableLength === taken) socket.destroy();
-    }
-  }
+      if (socket.writableLength > HIGH_WATER) socket.destroy();
+      else OVER_SINCE.delete(socket);
+    }),
+  );
 }
 
 /** Sends the error line, then closes the connection. */

@@ -1,0 +1,142 @@
+// The chat client that shows each message's time, and its sender's pseudo in the sender's colour.
+import net from 'node:net';
+import readline from 'node:readline';
+import { once } from 'node:events';
+
+const HOST = process.env.HOST || '127.0.0.1'; // unset or empty: the default
+const PORT = Number(process.env.PORT || 8888);
+if (!Number.isInteger(PORT) || PORT < 0 || PORT > 65535) {
+  console.error(`Erreur : PORT=${process.env.PORT} n'est pas un numéro de port`);
+  process.exit(2);
+}
+
+// In a terminal, a message is shown above the line being typed; with a pipe, lines simply follow each other.
+const INTERACTIVE = process.stdin.isTTY === true && process.stdout.isTTY === true;
+// 24-bit colour only on a terminal that shows colours: hasColors() is false when NO_COLOR is set.
+const COLOUR = process.stdout.isTTY === true && process.stdout.hasColors();
+
+/** Set when the user leaves, so that the server closing the connection in turn is not news. */
+let leaving = false;
+
+/** Text from the network, harmless in a terminal: control and invisible characters shown as `\x1b`, `\u202e`. */
+function visible(text: string): string {
+  return text.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, (char) => {
+    const hex = char.codePointAt(0)!.toString(16);
+    return hex.length <= 2 ? `\\x${hex.padStart(2, '0')}` : `\\u${hex.padStart(4, '0')}`;
+  });
+}
+
+/** `text` in the colour `#rrggbb` (an escape code of the terminal), or as it is without colours. */
+function paint(text: string, colour: string): string {
+  const rgb = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(colour);
+  if (!COLOUR || !rgb) return text;
+  const [r, g, b] = rgb.slice(1).map((hex) => Number.parseInt(hex, 16));
+  return `\x1b[38;2;${r};${g};${b}m${text}\x1b[39m`;
+}
+
+/** "Message|<time>|<colour>|<pseudo>|<msg>" shown as "[hh:mm] <pseudo> a dit : <msg>"; other lines as is. */
+function display(line: string): string {
+  const [kind, time, colour, pseudo, ...message] = line.split('|'); // the message may hold "|" too
+  if (kind !== 'Message' || message.length === 0) return visible(line);
+  const hhmm = new Date(time).toTimeString().slice(0, 5); // the server's UTC time, in our time zone
+  return `[${hhmm}] ${paint(visible(pseudo), colour)} a dit : ${visible(message.join('|'))}`;
+}
+
+/** Prints a line above the input line, then redraws the prompt and the half-typed text as they were. */
+function show(rl: readline.Interface, text: string): void {
+  if (!INTERACTIVE) {
+    console.log(text);
+    return;
+  }
+  readline.clearLine(process.stdout, 0);
+  readline.cursorTo(process.stdout, 0);
+  console.log(text);
+  rl.prompt(true); // true: keep the cursor where it was in the typed text
+}
+
+/** Asks for lines until one is not blank; undefined if the input ends first. */
+async function askPseudo(
+  rl: readline.Interface,
+  lines: AsyncIterableIterator<string>,
+): Promise<string | undefined> {
+  rl.setPrompt(INTERACTIVE ? 'Pseudo : ' : '');
+  for (;;) {
+    rl.prompt();
+    const { value, done } = await lines.next();
+    if (done) return undefined;
+    if (value.trim() !== '') {
+      rl.setPrompt(INTERACTIVE ? '> ' : '');
+      return value.trim();
+    }
+  }
+}
+
+/** First loop (aioconsole.ainput): each line typed is sent to the server. */
+async function sendUserInput(
+  rl: readline.Interface,
+  lines: AsyncIterableIterator<string>,
+  socket: net.Socket,
+): Promise<void> {
+  // Nothing typed is sent before the server's answer (receiveMessages shows it, and the prompt after it).
+  await once(socket, 'readable').catch(() => {});
+  for await (const line of lines) {
+    if (!socket.writable) break; // the server closed the connection meanwhile
+    socket.write(`${line}\n`);
+    rl.prompt();
+  }
+  leaving = true;
+  socket.end(); // Ctrl+C, Ctrl+D or the end of a pipe: close the connection cleanly
+}
+
+/** Second loop (reader.read): whatever the server sends is shown as it comes. */
+async function receiveMessages(socket: net.Socket, rl: readline.Interface): Promise<void> {
+  try {
+    for await (const data of socket as AsyncIterable<string>) {
+      for (const line of data.split('\n')) {
+        if (line.startsWith('Erreur : ')) {
+          leaving = true; // refused (a pseudo already taken…): the server closes the connection
+          process.exitCode = 1;
+        }
+        if (line !== '') show(rl, display(line));
+      }
+    }
+    if (!leaving) show(rl, 'Le serveur a fermé la connexion.');
+  } catch (error) {
+    show(rl, `Connexion perdue avec le serveur (${(error as NodeJS.ErrnoException).code ?? error})`);
+    process.exitCode = 1;
+  }
+  rl.close();
+}
+
+async function main(): Promise<void> {
+  const rl = readline.createInterface({
+    input: process.stdin,
+    output: process.stdout,
+    terminal: INTERACTIVE,
+  });
+  rl.setPrompt(INTERACTIVE ? '> ' : '');
+  // Ctrl+C (seen by readline in a terminal, a signal otherwise) or a kill ends the input, as Ctrl+D does.
+  rl.on('SIGINT', () => rl.close());
+  process.once('SIGINT', () => rl.close()).once('SIGTERM', () => rl.close());
+  // One reader of the typed lines for the pseudo and then the loop, so that no line falls in between.
+  const lines = rl[Symbol.asyncIterator]();
+
+  // Before the two loops: the pseudo, then exactly "Hello|<PSEUDO>".
+  const pseudo = await askPseudo(rl, lines);
+  if (pseudo === undefined) return;
+  // then the connection: a server's Hello deadline runs from here, not while the user types the pseudo
+  const socket = net.connect(PORT, HOST); // asyncio.open_connection
+  await once(socket, 'connect');
+  socket.setEncoding('utf8');
+  socket.write(`Hello|${pseudo}`); // exactly these bytes: the server's answer, not a newline, ends the Hello
+
+  await Promise.all([sendUserInput(rl, lines, socket), receiveMessages(socket, rl)]); // asyncio.gather
+}
+
+try {
+  await main();
+} catch (error) {
+  const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  console.error(`Erreur : impossible de parler au serveur ${HOST}:${PORT} (${code})`);
+  process.exit(1);
+}

@@ -1,0 +1,31 @@
+// Broken versions of our own step files for the checker's tests: the file with one piece of text replaced,
+// type-stripped and written beside the compiled step files (so that its npm imports resolve the same way).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import ts from 'typescript';
+import { filePath, ROOT } from '../scripts/steps.ts';
+
+const dir = join(ROOT, 'node_modules', '.cache', 'tp6-mutants');
+
+/** The command running `file` with each `[from, to]` replaced; throws unless each `from` is there once. */
+export function mutant(file: string, ...replacements: [string, string][]): string[] {
+  let source = readFileSync(filePath(file), 'utf8');
+  for (const [from, to] of replacements) {
+    const count = source.split(from).length - 1;
+    if (count !== 1) throw new Error(`${file}: ${JSON.stringify(from)} is there ${count} times, not once`);
+    source = source.replace(from, () => to);
+  }
+  const { outputText } = ts.transpileModule(source, {
+    compilerOptions: {
+      module: ts.ModuleKind.ESNext,
+      target: ts.ScriptTarget.ES2022,
+      verbatimModuleSyntax: true,
+    },
+  });
+  const hash = createHash('sha256').update(outputText).digest('hex').slice(0, 16);
+  const path = join(dir, `${file.replace(/\.ts$/, '')}-${hash}.mjs`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path, outputText);
+  return [process.execPath, path];
+}
