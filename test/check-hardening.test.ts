@@ -22,6 +22,15 @@ describe.concurrent('the checker against hostile programs', () => {
     expect(renderText(report)).toMatch(/\(the failure is a robustness check, beyond the lab\)\n$/);
   });
 
+  it('a server that also clears its environment (setsid, env -i) is found through its parents, and killed', async () => {
+    const marker = `tp6-env-cleared-${randomUUID()}`;
+    const report = await check('6', python('server_env_cleared.py', marker));
+    expect(failures(report), dump(report)).toEqual(['program.stops-everything:fail']);
+    expect(processesWith(marker)).toEqual([]);
+    const port = Number(report.address!.split(':')[1]);
+    expect(await isListening('127.0.0.1', port)).toBe(false);
+  });
+
   it('600 MB on stdout: a verdict with the last MiB kept, not a crash', async () => {
     const flood = 'import sys\nchunk = "x" * (1 << 20)\nfor _ in range(600): sys.stdout.write(chunk)\n';
     const report = await check('5', ['python3', '-c', flood]);
