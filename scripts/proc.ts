@@ -5,6 +5,7 @@ import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 import { randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { constants } from 'node:os';
+import { processesMarked } from './marks.ts';
 import { Watch } from './watch.ts';
 
 /** `node --import tsx`: one process per TypeScript file, with tsx resolved from this repository. */
@@ -279,27 +280,11 @@ export function escapeRegExp(text: string): string {
 }
 
 /**
- * The processes (Linux: from /proc) whose environment holds MARK=`mark`: a Proc's descendants, wherever they
- * went. Another `variable` finds the processes marked by a caller of its own (the grader's runs).
+ * The processes whose environment holds MARK=`mark`: a Proc's descendants, wherever they went. Another
+ * `variable` finds the processes marked by a caller of its own (the grader's runs).
  */
 export function markedProcesses(mark: string, variable = MARK): number[] {
-  const wanted = `${variable}=${mark}\0`;
-  const found: number[] = [];
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return found; // not Linux: the process groups are all there is
-  }
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/environ`, 'latin1').includes(wanted)) found.push(Number(entry));
-    } catch {
-      // gone, or not ours to read
-    }
-  }
-  return found;
+  return processesMarked(variable, mark);
 }
 
 /** SIGKILL to every process carrying `mark`, then waits (a moment at most) until they are gone; returns how many. */

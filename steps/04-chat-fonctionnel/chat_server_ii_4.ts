@@ -39,7 +39,7 @@ function messagesIn(data: string): string[] {
     .filter((line) => line !== '');
 }
 
-/** writer.write: the bytes are queued and sent in the background ('drain' is Python's `await writer.drain()`). */
+/** writer.write, without Python's `await writer.drain()`: a reader that takes nothing for long is let go. */
 function send(socket: net.Socket, text: string): void {
   if (!socket.writable) return;
   // Not waiting for 'drain' lets one slow reader hold nobody up; one that reads nothing at all is let go.
