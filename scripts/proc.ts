@@ -5,6 +5,7 @@ import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 import { randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { constants } from 'node:os';
+import { processesMarked } from './marks.ts';
 import { Watch } from './watch.ts';
 
 /** `node --import tsx`: one process per TypeScript file, with tsx resolved from this repository. */
@@ -21,6 +22,11 @@ export interface Exit {
 
 export interface StartOptions extends Pick<SpawnOptions, 'cwd'> {
   env?: NodeJS.ProcessEnv;
+  /**
+   * Also remember, every 250 ms while it runs, each process whose parents lead back to it: one that left
+   * the group and cleared its environment (`setsid env -i …`) is still found and stopped (the checker).
+   */
+  track?: boolean;
   /** Called with each complete line of stdout / stderr as it comes. */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
 }
@@ -47,6 +53,8 @@ export class Proc {
   readonly mark = randomUUID();
   /** How many of its descendants were still running outside its group once it was stopped (then killed). */
   stragglers = 0;
+  /** Its descendants seen while it ran (`track`): pid → start time, so that a reused pid is left alone. */
+  private readonly seen = new Map<number, string>();
   /** stdout, and the waits on it (woken by stderr and the exit too); the last MiB of it. */
   readonly watch = new Watch(KEPT_OUTPUT);
   private readonly errors = new Watch(KEPT_OUTPUT);
@@ -79,6 +87,13 @@ export class Proc {
       this.child[name]!.on('end', () => {
         if (partial && options.onLine) options.onLine(partial, name);
       });
+    }
+    if (options.track && this.child.pid !== undefined) {
+      const root = this.child.pid;
+      const look = setInterval(() => {
+        for (const [pid, started] of descendants(root)) this.seen.set(pid, started);
+      }, 250);
+      this.child.once('exit', () => clearInterval(look));
     }
     this.gone = new Promise<void>((resolve) =>
       this.child.once('exit', () => resolve()).once('error', () => resolve()),
@@ -193,6 +208,7 @@ export class Proc {
       }
     }
     this.stragglers += await killMarked(this.mark);
+    if (this.child.pid !== undefined) this.stragglers += killSeen(this.seen, this.child.pid);
     // a descendant that escaped even the mark may still hold its output open: stop reading it
     const late = setTimeout(() => {
       this.child.stdout?.destroy();
@@ -264,27 +280,11 @@ export function escapeRegExp(text: string): string {
 }
 
 /**
- * The processes (Linux: from /proc) whose environment holds MARK=`mark`: a Proc's descendants, wherever they
- * went. Another `variable` finds the processes marked by a caller of its own (the grader's runs).
+ * The processes whose environment holds MARK=`mark`: a Proc's descendants, wherever they went. Another
+ * `variable` finds the processes marked by a caller of its own (the grader's runs).
  */
 export function markedProcesses(mark: string, variable = MARK): number[] {
-  const wanted = `${variable}=${mark}\0`;
-  const found: number[] = [];
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return found; // not Linux: the process groups are all there is
-  }
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/environ`, 'latin1').includes(wanted)) found.push(Number(entry));
-    } catch {
-      // gone, or not ours to read
-    }
-  }
-  return found;
+  return processesMarked(variable, mark);
 }
 
 /** SIGKILL to every process carrying `mark`, then waits (a moment at most) until they are gone; returns how many. */
@@ -301,4 +301,76 @@ export async function killMarked(mark: string): Promise<number> {
   for (let i = 0; i < 100 && markedProcesses(mark).length > 0; i++)
     await new Promise((r) => setTimeout(r, 20));
   return pids.length;
+}
+
+interface Row {
+  state: string;
+  parent: number;
+  group: number;
+  /** In clock ticks since boot: with the pid, it names one process for good. */
+  started: string;
+}
+
+/** Every process, from /proc (Linux; empty elsewhere). */
+function processTable(): Map<number, Row> {
+  const table = new Map<number, Row>();
+  let entries: string[] = [];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return table;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // after "pid (name) "
+      table.set(Number(entry), {
+        state: fields[0]!,
+        parent: Number(fields[1]),
+        group: Number(fields[2]),
+        started: fields[19]!,
+      });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return table;
+}
+
+/** Every process whose chain of parents leads to `root`, with its start time. */
+function descendants(root: number): Map<number, string> {
+  const table = processTable();
+  const found = new Map<number, string>();
+  for (const [pid, { started }] of table) {
+    for (let up = table.get(pid)?.parent, depth = 0; up !== undefined && up > 1 && depth < 64; depth++) {
+      if (up === root) {
+        found.set(pid, started);
+        break;
+      }
+      up = table.get(up)?.parent;
+    }
+  }
+  return found;
+}
+
+/**
+ * SIGKILL to the processes seen earlier that still run outside the group (same pid, same start time; the
+ * group itself was just killed, and a zombie is already dead); returns how many.
+ */
+function killSeen(seen: ReadonlyMap<number, string>, group: number): number {
+  if (seen.size === 0) return 0;
+  const table = processTable();
+  let killed = 0;
+  for (const [pid, started] of seen) {
+    const row = table.get(pid);
+    if (row?.started !== started || row.group === group || row.state === 'Z') continue;
+    try {
+      process.kill(pid, 'SIGKILL');
+      killed++;
+    } catch {
+      // already gone
+    }
+  }
+  return killed;
 }

@@ -11,7 +11,7 @@ import { WireClient, connectMany, startChatServer, type ChatServer } from './cha
 import { UsageError, colourer, isEntryPoint, parseCommandLine, runMain } from './cli.ts';
 import { stopAll, stopAllOnSignals } from './proc.ts';
 import { startStepFile } from './stepfile.ts';
-import { findStep, type Step } from './steps.ts';
+import { findStep, loadSteps, type Step } from './steps.ts';
 
 export interface Scale {
   cycles: number;
@@ -279,7 +279,7 @@ async function main(): Promise<number> {
     {
       options: {
         small: { type: 'boolean' },
-        step: { type: 'string', default: '6' },
+        step: { type: 'string' },
         only: { type: 'string', multiple: true },
       },
     },
@@ -288,7 +288,13 @@ async function main(): Promise<number> {
   const only = (values.only ?? Object.keys(SCENARIOS)) as Name[];
   const unknown = only.find((name) => !(name in SCENARIOS));
   if (unknown) throw new UsageError(`--only takes ${Object.keys(SCENARIOS).join(', ')}, not "${unknown}"`);
-  const step = findStep(values.step);
+  // by default the first step whose server is checked for departures: the one a classroom runs
+  const step = values.step
+    ? findStep(values.step)
+    : loadSteps().find((s) =>
+        s.checks.some((t) => t.role === 'server' && t.checks.includes('server.leave-reset')),
+      );
+  if (!step) throw new UsageError('no step has a server checked for departures; pass --step');
   const scale = values.small ? SMALL : FULL;
   const needed = scale.idle * 2 + 100;
   const limit = Number(

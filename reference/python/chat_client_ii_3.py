@@ -3,15 +3,34 @@ import asyncio
 import os
 import sys
 
+
+def port_from_env(fallback):
+    # unset or empty: the fallback; PORT=abc stops here, in one line rather than a traceback
+    text = os.environ.get("PORT") or str(fallback)
+    if text.isdecimal() and int(text) <= 65535:
+        return int(text)
+    print(f"Erreur : PORT={text} n'est pas un numéro de port", file=sys.stderr)
+    sys.exit(2)
+
+
 HOST = os.environ.get("HOST") or "127.0.0.1"
-PORT = int(os.environ.get("PORT") or 8888)
+PORT = port_from_env(8888)
+
+
+async def open_stdin():
+    # aioconsole's ainput() with the standard library: the keyboard read as a stream, like the socket
+    stdin = asyncio.StreamReader()
+    if sys.stdin.seekable():  # a file (< file.txt): all there already, and the loop cannot watch it
+        stdin.feed_data(sys.stdin.buffer.read())
+        stdin.feed_eof()
+    else:  # a keyboard or a pipe: the loop reads each line as it comes
+        loop = asyncio.get_running_loop()
+        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(stdin), sys.stdin)
+    return stdin
 
 
 async def send_user_input(writer):
-    # aioconsole's ainput() with the standard library: the keyboard read as a stream, like the socket
-    loop = asyncio.get_running_loop()
-    stdin = asyncio.StreamReader()
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(stdin), sys.stdin)
+    stdin = await open_stdin()
     while line := await stdin.readline():  # b"" once the input ends (Ctrl+D, the end of a pipe)
         writer.write(line.rstrip(b"\r\n"))  # the line typed, without its Enter
         await writer.drain()

@@ -3,8 +3,18 @@ import asyncio
 import os
 import sys
 
+
+def port_from_env(fallback):
+    # unset or empty: the fallback; PORT=abc stops here, in one line rather than a traceback
+    text = os.environ.get("PORT") or str(fallback)
+    if text.isdecimal() and int(text) <= 65535:
+        return int(text)
+    print(f"Erreur : PORT={text} n'est pas un numéro de port", file=sys.stderr)
+    sys.exit(2)
+
+
 HOST = os.environ.get("HOST") or "127.0.0.1"
-PORT = int(os.environ.get("PORT") or 8888)  # 0: any free port
+PORT = port_from_env(8888)  # 0: any free port
 
 
 async def handle_client_msg(reader, writer):

@@ -19,6 +19,7 @@ export function startTarget({ command, cwd, env = {}, onLine }: TargetOptions): 
   return start(file, args, {
     cwd,
     onLine,
+    track: true,
     env: { PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8', NO_COLOR: '1', ...env },
   });
 }

@@ -93,6 +93,7 @@ export async function verify(step: Step, lang: Lang, paint: Paint): Promise<Veri
       ok = false;
       continue;
     }
+    report.command = [name]; // the student's file, not the loader that runs it
     lines.push(renderText(report, paint, lang).trimEnd());
     if (report.failed > 0) ok = false;
   }

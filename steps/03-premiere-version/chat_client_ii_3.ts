@@ -4,7 +4,7 @@ import readline from 'node:readline';
 import { once } from 'node:events';
 
 const HOST = process.env.HOST || '127.0.0.1'; // unset or empty: the default
-const PORT = Number(process.env.PORT || 8888);
+const PORT = /^\d*$/.test(process.env.PORT ?? '') ? Number(process.env.PORT || 8888) : NaN; // digits only
 if (!Number.isInteger(PORT) || PORT < 0 || PORT > 65535) {
   console.error(`Erreur : PORT=${process.env.PORT} n'est pas un numéro de port`);
   process.exit(2);

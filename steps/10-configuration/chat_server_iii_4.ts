@@ -84,7 +84,8 @@ function usageError(message: string): never {
 
 /** A whole number from the environment (unset or empty: `fallback`); anything else stops here in one line. */
 function fromEnv(name: string, fallback: number): number {
-  const value = Number(process.env[name] || fallback);
+  const text = process.env[name] || String(fallback);
+  const value = /^\d+$/.test(text) ? Number(text) : NaN; // digits only: not 1e3, 0x50 or ' 80'
   if (Number.isInteger(value) && value >= 0) return value;
   console.error(`Erreur : ${name}=${process.env[name]} n'est pas un nombre entier positif`);
   process.exit(2);

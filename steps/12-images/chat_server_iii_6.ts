@@ -34,7 +34,8 @@ const CLIENTS = new Map<string, Client>();
 
 /** A whole number from the environment (unset or empty: `fallback`); anything else stops here in one line. */
 function fromEnv(name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
-  const value = Number(process.env[name] || fallback);
+  const text = process.env[name] || String(fallback);
+  const value = /^\d+$/.test(text) ? Number(text) : NaN; // digits only: not 1e3, 0x50 or ' 80'
   if (Number.isInteger(value) && value >= 0 && value <= max) return value;
   const what = name === 'PORT' ? 'un numéro de port' : 'un nombre entier positif';
   console.error(`Erreur : ${name}=${process.env[name]} n'est pas ${what}`);
