@@ -116,13 +116,7 @@ async function* framesOf(socket: net.Socket): AsyncGenerator<{ type: number; pay
 }
 
 function send(socket: net.Socket, frame: Buffer): void {
-  if (!socket.writable) return;
-  if (socket.writableCorked === 0) {
-    // what this turn of the event loop writes to this reader leaves in one write, as Python relays a read
-    socket.cork();
-    process.nextTick(() => socket.uncork());
-  }
-  socket.write(frame);
+  if (socket.writable) socket.write(frame);
 }
 
 /** Sends `frame` to every client but the one at `exceptAddress`. */

@@ -53,13 +53,7 @@ function visible(text: string): string {
 }
 
 function send(socket: net.Socket, text: string): void {
-  if (!socket.writable) return;
-  if (socket.writableCorked === 0) {
-    // what this turn of the event loop writes to this reader leaves in one write, as Python relays a read
-    socket.cork();
-    process.nextTick(() => socket.uncork());
-  }
-  socket.write(`${text}\n`);
+  if (socket.writable) socket.write(`${text}\n`);
 }
 
 /** Sends `text` to every client in `room` but the one at `exceptAddress`. */
