@@ -23,15 +23,22 @@ export interface RunOptions {
   waitMs?: number;
   exitMs?: number;
   delay?: number;
+  /** Checks left out of the step's declared ones. */
+  skip?: readonly string[];
 }
 
 export function check(
   step: string,
   command: string[],
-  { role, variant, waitMs = 1_000, exitMs = 2_000, delay = 0.1 }: RunOptions = {},
+  { role, variant, waitMs = 1_000, exitMs = 2_000, delay = 0.1, skip = [] }: RunOptions = {},
 ): Promise<CheckReport> {
+  const found = findStep(step);
+  const checks = found.checks.map((target) => ({
+    ...target,
+    checks: target.checks.filter((id) => !skip.includes(id)),
+  }));
   return runCheck({
-    step: findStep(step),
+    step: { ...found, checks },
     role,
     host: '127.0.0.1',
     port: 0,
