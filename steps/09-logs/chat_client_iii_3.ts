@@ -17,6 +17,7 @@ const LOG = openLog('client.log');
 
 // In a terminal, a message is shown above the line being typed; with a pipe, lines simply follow each other.
 const INTERACTIVE = process.stdin.isTTY === true && process.stdout.isTTY === true;
+const PAUSE_MS = 100; // a line with no newline is shown once the server pauses this long
 
 /** Set when the user leaves, so that the server closing the connection in turn is not news. */
 let leaving = false;
@@ -96,20 +97,34 @@ async function sendUserInput(
   socket.end(); // Ctrl+C, Ctrl+D or the end of a pipe: close the connection cleanly
 }
 
-/** Second loop (reader.read): whatever the server sends is shown as it comes. */
+/** Second loop (reader.read): what the server sends is shown a whole line at a time. */
 async function receiveMessages(socket: net.Socket, rl: readline.Interface): Promise<void> {
+  let pending = ''; // the unfinished end of a read: TCP may cut a line anywhere
+  let pause: NodeJS.Timeout | undefined;
+  const showLine = (line: string): void => {
+    if (line.startsWith('Erreur : ')) {
+      leaving = true; // refused (a pseudo already taken…): the server closes the connection
+      process.exitCode = 1;
+    }
+    if (line === '') return;
+    log(`Received: ${line}`);
+    show(rl, visible(line));
+  };
+  const showPending = (): void => {
+    showLine(pending);
+    pending = '';
+  };
   try {
     for await (const data of socket as AsyncIterable<string>) {
-      for (const line of data.split('\n')) {
-        if (line.startsWith('Erreur : ')) {
-          leaving = true; // refused (a pseudo already taken…): the server closes the connection
-          process.exitCode = 1;
-        }
-        if (line === '') continue;
-        log(`Received: ${line}`);
-        show(rl, visible(line));
-      }
+      clearTimeout(pause);
+      const lines = (pending + data).split('\n');
+      pending = lines.pop()!;
+      lines.forEach(showLine);
+      // a server that ends its lines with no newline (the lab's Python one): shown once it pauses
+      if (pending !== '') pause = setTimeout(showPending, PAUSE_MS);
     }
+    clearTimeout(pause);
+    showPending(); // the end of the connection ends its last line too
     log(leaving ? 'Disconnected' : 'Disconnected: the server closed the connection');
     if (!leaving) show(rl, 'Le serveur a fermé la connexion.');
   } catch (error) {
