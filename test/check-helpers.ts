@@ -25,17 +25,27 @@ export interface RunOptions {
   delay?: number;
   /** Checks left out of the step's declared ones. */
   skip?: readonly string[];
+  /** Only the declared checks this keeps (a mutant's test need not replay the whole chat scenario). */
+  keep?: (id: string) => boolean;
 }
 
 export function check(
   step: string,
   command: string[],
-  { role, variant, waitMs = 1_000, exitMs = 2_000, delay = 0.1, skip = [] }: RunOptions = {},
+  {
+    role,
+    variant,
+    waitMs = 1_000,
+    exitMs = 2_000,
+    delay = 0.1,
+    skip = [],
+    keep = () => true,
+  }: RunOptions = {},
 ): Promise<CheckReport> {
   const found = findStep(step);
   const checks = found.checks.map((target) => ({
     ...target,
-    checks: target.checks.filter((id) => !skip.includes(id)),
+    checks: target.checks.filter((id) => keep(id) && !skip.includes(id)),
   }));
   return runCheck({
     step: { ...found, checks },

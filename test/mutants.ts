@@ -8,24 +8,37 @@ import { filePath, ROOT } from '../scripts/steps.ts';
 
 const dir = join(ROOT, 'node_modules', '.cache', 'tp6-mutants');
 
-/** The command running `file` with each `[from, to]` replaced; throws unless each `from` is there once. */
-export function mutant(file: string, ...replacements: [string, string][]): string[] {
+/** The step file with each `[from, to]` replaced, type-stripped; throws unless each `from` is there once. */
+function mutantSource(file: string, replacements: readonly [string, string][]): string {
   let source = readFileSync(filePath(file), 'utf8');
   for (const [from, to] of replacements) {
     const count = source.split(from).length - 1;
     if (count !== 1) throw new Error(`${file}: ${JSON.stringify(from)} is there ${count} times, not once`);
     source = source.replace(from, () => to);
   }
-  const { outputText } = ts.transpileModule(source, {
+  return ts.transpileModule(source, {
     compilerOptions: {
       module: ts.ModuleKind.ESNext,
       target: ts.ScriptTarget.ES2022,
       verbatimModuleSyntax: true,
     },
-  });
+    fileName: file,
+  }).outputText;
+}
+
+/** The command running `file` with each `[from, to]` replaced, written beside the compiled step files. */
+export function mutant(file: string, ...replacements: [string, string][]): string[] {
+  const outputText = mutantSource(file, replacements);
   const hash = createHash('sha256').update(outputText).digest('hex').slice(0, 16);
   const path = join(dir, `${file.replace(/\.ts$/, '')}-${hash}.mjs`);
   mkdirSync(dir, { recursive: true });
   writeFileSync(path, outputText);
+  return [process.execPath, path];
+}
+
+/** The same, written into `folder` under the file's own name (a program that reads files beside itself). */
+export function mutantIn(folder: string, file: string, ...replacements: [string, string][]): string[] {
+  const path = join(folder, file.replace(/\.ts$/, '.mjs'));
+  writeFileSync(path, mutantSource(file, replacements));
   return [process.execPath, path];
 }
