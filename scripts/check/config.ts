@@ -134,28 +134,48 @@ class ConfigScenario {
   }
 
   /**
-   * Waits until the program listens on `expected` or on one of the `wrong` places; true when it is the
-   * expected one alone. Polls (a listening socket sends no event) until it listens, exits, or time is up.
+   * Waits until the program listens on `expected`; true when it does. The `wrong` places are held by the
+   * checker meanwhile, so that nobody else (another check running beside this one) can be taken for the
+   * program there: a program that goes for one of them finds it taken, or was already there. Polls (a
+   * listening socket sends no event) until it listens, exits, or time is up.
    */
   private async listens(id: string, proc: Proc, expected: Endpoint, wrong: Endpoint[]): Promise<boolean> {
     const { list, options } = this.ctx;
-    const deadline = Date.now() + options.startupMs;
-    for (;;) {
-      const [ok, ...others] = await Promise.all([expected, ...wrong].map(([h, p]) => isListening(h, p)));
-      const elsewhere = wrong.filter((_, i) => others[i]);
-      if (ok || elsewhere.length > 0) {
-        const seen = elsewhere.length > 0 ? `listens on ${elsewhere.map(show).join(', ')}` : '';
-        return list.check(id, ok === true && elsewhere.length === 0, `listens on ${show(expected)}`, seen);
+    const held: net.Server[] = [];
+    const taken: Endpoint[] = [];
+    for (const [h, p] of wrong) {
+      const server = net.createServer();
+      const bound = await new Promise<boolean>((resolve) => {
+        server.once('error', () => resolve(false)).listen(p, h, () => resolve(true));
+      });
+      if (bound) held.push(server);
+      else taken.push([h, p]);
+    }
+    try {
+      if (taken.length > 0) {
+        return list.check(
+          id,
+          false,
+          `listens on ${show(expected)}`,
+          `listens on ${taken.map(show).join(', ')}`,
+        );
       }
-      if (proc.exit) {
-        list.fail(id, `listens on ${show(expected)}`, proc.output, `exited (${describeExit(proc.exit)})`);
-        return false;
+      const deadline = Date.now() + options.startupMs;
+      for (;;) {
+        if (await isListening(...expected)) return list.check(id, true);
+        if (proc.exit) {
+          const note = `exited (${describeExit(proc.exit)}); the places it was not told to use were taken`;
+          list.fail(id, `listens on ${show(expected)}`, proc.output, note);
+          return false;
+        }
+        if (Date.now() >= deadline) {
+          list.fail(id, `listens on ${show(expected)}`, proc.output, 'it listened nowhere expected');
+          return false;
+        }
+        await Promise.race([new Promise((resolve) => setTimeout(resolve, 100)), proc.exited]);
       }
-      if (Date.now() >= deadline) {
-        list.fail(id, `listens on ${show(expected)}`, proc.output, 'it listened nowhere expected');
-        return false;
-      }
-      await Promise.race([new Promise((resolve) => setTimeout(resolve, 100)), proc.exited]);
+    } finally {
+      for (const server of held) server.close();
     }
   }
 
