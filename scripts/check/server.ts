@@ -266,7 +266,15 @@ export class Scenario {
     // a barrier: if the server ever sent A its own message, it did before it relays B's answer to A
     b.send('bien reçu');
     const back = await this.expect(a, said(b.localAddress, 'bien reçu'), marks[0]);
-    this.noEcho(a, expected, marks[0]!, back.kind === 'exact');
+    this.noEcho(a, expected, marks[0]!, this.arrived(a, marks[0]!, back, said(b.localAddress, 'bien reçu')));
+  }
+
+  /**
+   * Did `text` reach `peer` (after `from`), whole or glued to other text? Enough to know the server relays:
+   * a lab server sends no newline, so a relay may share a read with a message the checker does not know.
+   */
+  private arrived(peer: Peer, from: number, seen: Observation, text: string): boolean {
+    return seen.kind === 'exact' || peer.since(from).text.includes(text);
   }
 
   /** Judged only when the server was seen relaying: a server that relays nothing echoes nothing either. */
@@ -346,7 +354,12 @@ export class Scenario {
     const back = await this.expect(a, said('bob', 'salut alice'), markA); // also the barrier for the echo check
     if (relay.kind !== 'exact') list.observe('server.relay-pseudo', said('alice', 'bonjour à tous'), relay);
     else list.observe('server.relay-pseudo', said('bob', 'salut alice'), back);
-    this.noEcho(a, said('alice', 'bonjour à tous'), markA, back.kind === 'exact');
+    this.noEcho(
+      a,
+      said('alice', 'bonjour à tous'),
+      markA,
+      this.arrived(a, markA, back, said('bob', 'salut alice')),
+    );
   }
 
   private async badHello(a: Peer, b: Peer): Promise<void> {
@@ -359,7 +372,7 @@ export class Scenario {
     // a barrier: a message sent after the bad one reached bob, so the bad one was handled before
     a.send('encore moi');
     const barrier = await this.expect(b, said('alice', 'encore moi'), marks[1]);
-    if (barrier.kind !== 'exact')
+    if (!this.arrived(b, marks[1]!, barrier, said('alice', 'encore moi')))
       return this.ctx.list.notJudged(id, 'no relay was seen, so its absence proves nothing');
     const leaks = [a.since(marks[0]!).text, b.since(marks[1]!).text].filter(
       (text) => text.includes('salut sans hello') || /a rejoint/.test(text),
