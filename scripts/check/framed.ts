@@ -259,6 +259,9 @@ export class FramedServerScenario {
     const connection = await this.connect();
     const marks = others.map((other) => other?.frames.length ?? 0);
     connection?.send(HELLO, pseudo);
+    // a server that does not announce in the lab's words still answers something: as a person, wait for it
+    if (!this.announcing)
+      await connection?.wait(() => connection.frames.length > 0 || connection.closed, this.wait);
     const wait = this.announcing ? this.wait : 0;
     const [self, ...toOthers] = await Promise.all([
       this.expectText(connection, joined(pseudo), 0, wait),
