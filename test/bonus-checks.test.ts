@@ -13,10 +13,13 @@ const server = { role: 'server' } as const;
 const client = { role: 'client' } as const;
 const SHOW_HISTORY = "if (line.startsWith('Historique : ')) showHistory(rl, line);\n        else ";
 // Where the rooms mutants add a line that also sends `text` to the members of every other room.
-const RELAY = 'function relay(address: string, pseudo: string, room: string, message: string): void {';
+const RELAY =
+  'function relay(address: string, pseudo: string, room: string, messages: string[]): void {\n' +
+  '  if (messages.length === 0) return;';
 const CHOSEN = 'CLIENTS.get(address)!.room = room;';
 const toOtherRooms = (text: string): string =>
-  `for (const c of CLIENTS.values()) if (c.room !== room && c.room !== '') send(c.socket, ${text});`;
+  "for (const c of CLIENTS.values()) if (c.room !== room && c.room !== '') " +
+  `send(c.socket, Buffer.from(${text} + '\\n'));`;
 
 const cases: { name: string; step: string; command: () => string[]; options: RunOptions; fails: string[] }[] =
   [
@@ -39,8 +42,8 @@ const cases: { name: string; step: string; command: () => string[]; options: Run
       step: '13',
       command: () =>
         mutant('chat_server_iii_7.ts', [
-          'JSON.stringify(HISTORY)}`',
-          'JSON.stringify([...HISTORY].reverse())}`',
+          'JSON.stringify(HISTORY)}',
+          'JSON.stringify([...HISTORY].reverse())}',
         ]),
       options: server,
       fails: ['history.in-order:fail'],
@@ -93,7 +96,7 @@ const cases: { name: string; step: string; command: () => string[]; options: Run
       command: () =>
         mutant('chat_server_iii_8.ts', [
           RELAY,
-          `${RELAY}\n${toOtherRooms("pseudo + ' a dit : ' + message")}`,
+          `${RELAY}\n${toOtherRooms("messages.map((m) => pseudo + ' a dit : ' + m).join('\\n')")}`,
         ]),
       options: server,
       fails: ['rooms.no-crossing:fail'],

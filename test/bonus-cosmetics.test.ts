@@ -188,7 +188,7 @@ describe('07 · the checker', () => {
     ],
     [
       'a server that sends "Vous avez dit" to everyone',
-      () => mutant(SERVER, ['send(client.socket, `Vous avez dit', 'broadcast(`Vous avez dit']),
+      () => mutant(SERVER, ['send(client.socket, Buffer.from(`${echo}\\n`))', 'broadcast(echo)']),
       'server',
       ['cosmetics.echo-sender-only:fail'],
     ],

@@ -204,12 +204,12 @@ describe('08 · the checker', () => {
           SERVER,
           ['const USERS =', "let LAST = '';\nconst USERS ="],
           [
-            'send(socket, `Welcome back ${pseudo} !`);',
-            'send(socket, `Welcome back ${pseudo} !`);\nsend(socket, LAST);',
+            'send(socket, Buffer.from(`Welcome back ${pseudo} !\\n`));',
+            'send(socket, Buffer.from(`Welcome back ${pseudo} !\\n${LAST}\\n`));',
           ],
           [
-            'broadcast(`${pseudo} a dit : ${message}`, address);',
-            'LAST = `${pseudo} a dit : ${message}`;\nbroadcast(LAST, address);',
+            'for (const message of messages) console.log(',
+            'LAST = `${pseudo} a dit : ${messages.at(-1)}`;\nfor (const message of messages) console.log(',
           ],
         ),
       'server',

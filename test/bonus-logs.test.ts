@@ -150,7 +150,7 @@ describe('09 · the client, with a LOG_DIR it cannot write', () => {
 const server = (replacements: [string, string][]): string[] => mutant('chat_server_iii_3.ts', replacements);
 /** Sends to the others without going through broadcast(), hence without a log line. */
 const direct = (text: string, except = ''): string =>
-  `for (const [a, c] of CLIENTS) if (a !== ${except || "''"}) send(c.socket, ${text})`;
+  `for (const [a, c] of CLIENTS) if (a !== ${except || "''"}) send(c.socket, Buffer.from(${text} + '\\n'))`;
 const cases: { name: string; role?: 'client'; run: () => string[]; fails: string[] }[] = [
   {
     name: 'our 09 server',
@@ -194,10 +194,10 @@ const cases: { name: string; role?: 'client'; run: () => string[]; fails: string
     name: 'a server that does not log messages',
     run: () =>
       server([
-        ['log(`Message received from ${address} : ${message}`);', ''],
+        ['for (const message of messages) log(`Message received from ${address} : ${message}`);', ''],
         [
-          'broadcast(`${pseudo} a dit : ${message}`, address)',
-          direct('`${pseudo} a dit : ${message}`', 'address'),
+          "broadcast(messages.map((message) => `${pseudo} a dit : ${message}`).join('\\n'), address)",
+          direct("messages.map((message) => `${pseudo} a dit : ${message}`).join('\\n')", 'address'),
         ],
       ]),
     fails: ['logs.message:fail', 'logs.harmless:not-judged'],

@@ -52,14 +52,32 @@ function visible(text: string): string {
   });
 }
 
-function send(socket: net.Socket, text: string): void {
-  if (socket.writable) socket.write(`${text}\n`);
+/**
+ * The sockets written to during this turn of the event loop, corked: what a turn writes to a socket waits
+ * in its buffer and leaves in one system call when the turn ends (uncork), however many messages it holds.
+ */
+const CORKED = new Set<net.Socket>();
+
+function send(socket: net.Socket, data: Buffer): void {
+  if (!socket.writable) return;
+  if (CORKED.size === 0) setImmediate(uncorkAll); // once every read of this turn is handled
+  if (!CORKED.has(socket)) {
+    socket.cork();
+    CORKED.add(socket);
+  }
+  socket.write(data);
 }
 
-/** Sends `text` to every client but the one at `exceptAddress`. */
+function uncorkAll(): void {
+  for (const socket of CORKED) socket.uncork();
+  CORKED.clear();
+}
+
+/** Sends `text` to every client but the one at `exceptAddress`: encoded once, the same bytes for all. */
 function broadcast(text: string, exceptAddress?: string): void {
+  const bytes = Buffer.from(`${text}\n`);
   for (const [address, client] of CLIENTS) {
-    if (address !== exceptAddress) send(client.socket, text);
+    if (address !== exceptAddress) send(client.socket, bytes);
   }
 }
 
@@ -122,12 +140,18 @@ function join(socket: net.Socket, address: string, hello: string): Client | unde
   return client;
 }
 
-/** Prints one message; the sender gets it back, the others as "Message|<time>|<colour>|<pseudo>|<msg>". */
-function relay(address: string, client: Client, message: string): void {
-  const time = new Date().toISOString(); // when the server received it, in UTC
-  console.log(`Message received from ${address} : ${visible(message)}`);
-  send(client.socket, `Vous avez dit : ${message}`);
-  broadcast(`Message|${time}|${client.colour}|${client.pseudo}|${message}`, address);
+/**
+ * Prints the messages of one read; the sender gets them back, the others as
+ * "Message|<time>|<colour>|<pseudo>|<msg>": each side in one write.
+ */
+function relay(address: string, client: Client, messages: string[]): void {
+  if (messages.length === 0) return;
+  const time = new Date().toISOString(); // when the server received them, in UTC
+  for (const message of messages) console.log(`Message received from ${address} : ${visible(message)}`);
+  const echo = messages.map((message) => `Vous avez dit : ${message}`).join('\n');
+  send(client.socket, Buffer.from(`${echo}\n`));
+  const relayed = messages.map((message) => `Message|${time}|${client.colour}|${client.pseudo}|${message}`);
+  broadcast(relayed.join('\n'), address);
 }
 
 async function handleClientMsg(socket: net.Socket): Promise<void> {
@@ -154,14 +178,14 @@ async function handleClientMsg(socket: net.Socket): Promise<void> {
     const client = join(socket, address, first.slice(0, end));
     if (client === undefined) return;
 
-    /** Relays each whole line of `data`, cut to MAX_MESSAGE_LENGTH, and keeps its unfinished end. */
+    /** Relays the whole lines of `data`, each cut to MAX_MESSAGE_LENGTH, and keeps its unfinished end. */
     const relayLines = (data: string): void => {
       const lines = (pending + data).split('\n');
       pending = lines.pop()!.slice(0, MAX_MESSAGE_LENGTH);
-      for (const line of lines) {
-        const message = line.replace(/\r$/, '').slice(0, MAX_MESSAGE_LENGTH);
-        if (message !== '') relay(address, client, message);
-      }
+      const messages = lines
+        .map((line) => line.replace(/\r$/, '').slice(0, MAX_MESSAGE_LENGTH))
+        .filter((message) => message !== '');
+      relay(address, client, messages);
     };
     relayLines(first.slice(end + 1));
     for (;;) {

@@ -115,11 +115,28 @@ async function* framesOf(socket: net.Socket): AsyncGenerator<{ type: number; pay
   if (pending.length > 0) throw new FrameError('the connection ended in the middle of a frame');
 }
 
-function send(socket: net.Socket, frame: Buffer): void {
-  if (socket.writable) socket.write(frame);
+/**
+ * The sockets written to during this turn of the event loop, corked: what a turn writes to a socket waits
+ * in its buffer and leaves in one system call when the turn ends (uncork), however many messages it holds.
+ */
+const CORKED = new Set<net.Socket>();
+
+function send(socket: net.Socket, data: Buffer): void {
+  if (!socket.writable) return;
+  if (CORKED.size === 0) setImmediate(uncorkAll); // once every read of this turn is handled
+  if (!CORKED.has(socket)) {
+    socket.cork();
+    CORKED.add(socket);
+  }
+  socket.write(data);
 }
 
-/** Sends `frame` to every client but the one at `exceptAddress`. */
+function uncorkAll(): void {
+  for (const socket of CORKED) socket.uncork();
+  CORKED.clear();
+}
+
+/** Sends `frame` to every client but the one at `exceptAddress`: the same bytes for all. */
 function broadcast(frame: Buffer, exceptAddress?: string): void {
   for (const [address, client] of CLIENTS) {
     if (address !== exceptAddress) send(client.socket, frame);
