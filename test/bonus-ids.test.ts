@@ -187,7 +187,7 @@ describe('08 · the checker', () => {
     ],
     [
       'a server that says "Bon retour"',
-      () => mutant(SERVER, ['`Welcome back ${pseudo} !`', '`Bon retour ${pseudo} !`']),
+      () => mutant(SERVER, ['`Welcome back ${pseudo} !', '`Bon retour ${pseudo} !']),
       'server',
       ['ids.welcome-back:fail'],
     ],
