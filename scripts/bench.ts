@@ -17,7 +17,7 @@ import { defaultThreads, runLoad, type RunFigures } from './bench/load.ts';
 import { openFileLimit } from './bench/procfs.ts';
 import { kibPerClient, ratio } from './bench/stats.ts';
 import { start, startTs, stopAll, stopAllOnSignals } from './proc.ts';
-import { compiledStepFile } from './stepfile.ts';
+import { stepCommand } from './stepfile.ts';
 import { ROOT, filePath } from './steps.ts';
 import { reportedSeconds } from './web-lines.ts';
 
@@ -294,7 +294,7 @@ async function benchChat(
       continue;
     }
     console.log(`\nchat: step 06 server, ${clients.toLocaleString('en')} clients, ${what}`);
-    const ours = await measure([process.execPath, compiledStepFile('chat_server_ii_6.ts')], clients, load);
+    const ours = await measure(stepCommand('chat_server_ii_6.ts'), clients, load);
     const python = await measure([CHAT_PYTHON, PY_CHAT], clients, load);
     pairs.push({ clients, ours, python });
     table(

@@ -5,6 +5,7 @@ import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 import { randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { constants } from 'node:os';
+import { dirname, join } from 'node:path';
 import { processesMarked } from './marks.ts';
 import { Watch } from './watch.ts';
 
@@ -13,6 +14,11 @@ export const TSX_IMPORT = import.meta.resolve('tsx');
 
 export function tsxCommand(file: string, args: readonly string[] = []): [string, string[]] {
   return [process.execPath, ['--import', TSX_IMPORT, file, ...args]];
+}
+
+/** How `npm run step` starts its script (package.json): bundled by scripts/launch.mjs, no loader. */
+export function launchCommand(script: string, args: readonly string[] = []): [string, string[]] {
+  return [process.execPath, [join(dirname(script), 'launch.mjs'), script, ...args]];
 }
 
 export interface Exit {
@@ -229,6 +235,12 @@ export function start(command: string, args: readonly string[] = [], options?: S
 /** Runs a TypeScript file with `node --import tsx`. */
 export function startTs(file: string, args: readonly string[] = [], options?: StartOptions): Proc {
   const [command, fullArgs] = tsxCommand(file, args);
+  return new Proc(command, fullArgs, options);
+}
+
+/** Runs a script as `npm run step` does (see launchCommand). */
+export function startLaunched(script: string, args: readonly string[] = [], options?: StartOptions): Proc {
+  const [command, fullArgs] = launchCommand(script, args);
   return new Proc(command, fullArgs, options);
 }
 

@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline/promises';
 import { UsageError, colourer, isEntryPoint, runMain } from './cli.ts';
-import { tsxCommand } from './proc.ts';
+import { stepCommand } from './stepfile.ts';
 import { findFile, findStep, loadSteps, stepOfFile, type Step } from './steps.ts';
 
 const USAGE = 'usage: npm run step [<step> [<file>|server|client] [args…]]   (step: 5, 05 or 05-pseudos)';
@@ -48,8 +48,8 @@ async function pickStep(): Promise<Step | undefined> {
  * relative arguments such as `urls.txt` mean what they say.
  */
 function runFile(file: string, args: readonly string[]): Promise<number> {
-  const [command, fullArgs] = tsxCommand(file, args);
-  const child = spawn(command, fullArgs, { stdio: 'inherit', cwd: process.env.INIT_CWD ?? process.cwd() });
+  const [command, ...fullArgs] = stepCommand(basename(file), args);
+  const child = spawn(command!, fullArgs, { stdio: 'inherit', cwd: process.env.INIT_CWD ?? process.cwd() });
   // Ctrl+C reaches the child too (same terminal, same process group): let it end in its own way.
   const ignore = (): void => {};
   const forward = (signal: NodeJS.Signals) => () => child.kill(signal);

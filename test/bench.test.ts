@@ -14,7 +14,7 @@ import {
 import { Samples, kibPerClient, percentile, ratio, spread } from '../scripts/bench/stats.ts';
 import { UsageError } from '../scripts/cli.ts';
 import { stopAll } from '../scripts/proc.ts';
-import { compiledStepFile } from '../scripts/stepfile.ts';
+import { stepCommand } from '../scripts/stepfile.ts';
 import { ROOT } from '../scripts/steps.ts';
 
 afterEach(stopAll);
@@ -160,7 +160,7 @@ describe('the command launcher', () => {
 
 describe('a small load on our step 06 server', () => {
   it('delivers every message to every other client, counted on two threads', async () => {
-    const server = await launchServer([process.execPath, compiledStepFile('chat_server_ii_6.ts')], {
+    const server = await launchServer(stepCommand('chat_server_ii_6.ts'), {
       cwd: ROOT,
     });
     try {

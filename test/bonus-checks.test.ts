@@ -2,12 +2,12 @@
 // bonus check has a broken version of our own file (a mutant: one string replaced) that fails it and only it;
 // and step 06, which lacks the bonus, fails the bonus's own checks.
 import { describe, expect, it } from 'vitest';
-import { compiledStepFile } from '../scripts/stepfile.ts';
+import { stepCommand } from '../scripts/stepfile.ts';
 import { check, dump, failures, type RunOptions } from './check-helpers.ts';
 import { mutant } from './mutants.ts';
 
 /** A step file, type-stripped and run with plain node: ten times faster to start than tsx. */
-const fast = (file: string): string[] => [process.execPath, compiledStepFile(file)];
+const fast = (file: string): string[] => stepCommand(file);
 
 const server = { role: 'server' } as const;
 const client = { role: 'client' } as const;

@@ -3,13 +3,13 @@
 // --help and the one-line errors (exit 2); the checker's config checks, with a mutant per check; the demo.
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the mutants replace lines of source code
 import { readFileSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SERVING, startChatServer } from '../scripts/chat-wire.ts';
 import { runChatDemo } from '../scripts/demos/chat.ts';
-import { start, stopAll, type Proc, type StartOptions } from '../scripts/proc.ts';
-import { compiledStepFile, startStepFile } from '../scripts/stepfile.ts';
+import { start, stopAll, type Proc } from '../scripts/proc.ts';
+import { startStepFile, stepCommand } from '../scripts/stepfile.ts';
 import { ROOT, filePath, findStep } from '../scripts/steps.ts';
 import { checkStep, failuresOf, mutant } from './bonus-helpers.ts';
 import { dump, python } from './check-helpers.ts';
@@ -20,7 +20,7 @@ afterAll(stopAll);
 
 const SERVER = 'chat_server_iii_4.ts';
 const CLIENT = 'chat_client_iii_4.ts';
-const ours = (file: string): string[] => [process.execPath, compiledStepFile(file)];
+const ours = (file: string): string[] => stepCommand(file);
 
 /** A config file in a fresh folder. */
 function configFile(text: string): string {
@@ -268,9 +268,7 @@ describe('the demo of step 10', () => {
       isTTY: false,
       write: (chunk: string) => Boolean((text += chunk)),
     } as unknown as NodeJS.WriteStream;
-    const launch = (path: string, options: StartOptions & { args?: readonly string[] }): Proc =>
-      startStepFile(basename(path), options.env, options);
-    const { code, unfinished } = await runChatDemo(findStep('10'), { out, launch });
+    const { code, unfinished } = await runChatDemo(findStep('10'), { out });
     expect(code, text).toBe(0);
     expect(unfinished).toEqual([]);
     expect(text).toMatch(/^▶ alice: chat_client_iii_4\.ts --address 127\.0\.0\.1 --port \d+$/m);

@@ -3,13 +3,12 @@
 // time and colour, the client's "[hh:mm]" and 24-bit colour (none with NO_COLOR); the checker on our files,
 // on our step 06, and on mutants that each break one check.
 import { afterAll, describe, expect, it } from 'vitest';
-import { basename } from 'node:path';
 import net from 'node:net';
 import { once } from 'node:events';
 import { runChatDemo } from '../scripts/demos/chat.ts';
-import { stopAll, TSX_IMPORT, type Proc, type StartOptions } from '../scripts/proc.ts';
+import { stopAll, TSX_IMPORT } from '../scripts/proc.ts';
 import { type WireClient, startChatServer } from '../scripts/chat-wire.ts';
-import { compiledStepFile, startStepFile } from '../scripts/stepfile.ts';
+import { startStepFile, stepCommand } from '../scripts/stepfile.ts';
 import { ROOT, filePath, findStep } from '../scripts/steps.ts';
 import { check, dump, failures } from './check-helpers.ts';
 import { closeConnections, connect } from './chat-helpers.ts';
@@ -25,7 +24,7 @@ afterAll(async () => {
 const SERVER = 'chat_server_iii_1.ts';
 const CLIENT = 'chat_client_iii_1.ts';
 const RELAY = /^Message\|(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)\|#([0-9a-f]{6})\|(.*?)\|(.*)$/;
-const node = (file: string): string[] => [process.execPath, compiledStepFile(file)];
+const node = (file: string): string[] => stepCommand(file);
 const hhmm = (iso: string): string => new Date(iso).toTimeString().slice(0, 5);
 
 async function join(port: number, pseudo: string): Promise<WireClient> {
@@ -240,9 +239,7 @@ describe('07 · the demo', () => {
       return true;
     };
     const out = { isTTY: false, write } as unknown as NodeJS.WriteStream;
-    const launch = (path: string, options: StartOptions): Proc =>
-      startStepFile(basename(path), options.env, options);
-    const { code, unfinished } = await runChatDemo(findStep('7'), { out, launch });
+    const { code, unfinished } = await runChatDemo(findStep('7'), { out });
     expect(code, text).toBe(0);
     expect(unfinished).toEqual([]);
     expect(text).toMatch(/^alice +\| Vous avez dit : bonjour bob$/m);

@@ -9,8 +9,8 @@ import { basename, dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type WireClient, startChatServer } from '../scripts/chat-wire.ts';
 import { runChatDemo } from '../scripts/demos/chat.ts';
-import { stopAll, type Proc, type StartOptions } from '../scripts/proc.ts';
-import { compiledStepFile, startStepFile } from '../scripts/stepfile.ts';
+import { stopAll, type Proc } from '../scripts/proc.ts';
+import { startStepFile, stepCommand } from '../scripts/stepfile.ts';
 import { findStep, ROOT } from '../scripts/steps.ts';
 import { closeConnections, connect } from './chat-helpers.ts';
 import { expectOneLineError, tempDir } from './helpers.ts';
@@ -212,7 +212,7 @@ describe('chat_client_iii_7', () => {
   it('in a terminal (tmux): the history above the announcement, then the prompt', async () => {
     const { port } = await historyServer();
     await conversation(port, ['premier', 'second']);
-    const command = ['env', 'HOST=127.0.0.1', `PORT=${port}`, process.execPath, compiledStepFile(CLIENT)];
+    const command = ['env', 'HOST=127.0.0.1', `PORT=${port}`, ...stepCommand(CLIENT)];
     const terminal = openTerminal(command.map(shellWord).join(' '), { cwd: ROOT });
     await terminal.waitFor((lines) => lines.at(-1) === 'Pseudo :', 15_000);
     terminal.type('zoe');
@@ -237,11 +237,8 @@ it('`npm run step 13` plays its scenario to the end, history across a restart, a
     return true;
   };
   const sink = { isTTY: false, write };
-  const launch = (path: string, options: StartOptions): Proc =>
-    startStepFile(basename(path), options.env, options);
   const { code, unfinished } = await runChatDemo(findStep('13'), {
     out: sink as unknown as NodeJS.WriteStream,
-    launch,
   });
   expect(code, out).toBe(0);
   expect(unfinished).toEqual([]);

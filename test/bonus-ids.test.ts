@@ -4,12 +4,12 @@
 // our files, on our step 06, and on mutants that each break one check; the demo.
 import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { runChatDemo } from '../scripts/demos/chat.ts';
-import { stopAll, type Proc, type StartOptions } from '../scripts/proc.ts';
+import { stopAll, type Proc } from '../scripts/proc.ts';
 import { type WireClient, startChatServer } from '../scripts/chat-wire.ts';
-import { compiledStepFile, startStepFile } from '../scripts/stepfile.ts';
+import { startStepFile, stepCommand } from '../scripts/stepfile.ts';
 import { findStep } from '../scripts/steps.ts';
 import { check, dump, failures } from './check-helpers.ts';
 import { closeConnections, connect } from './chat-helpers.ts';
@@ -24,7 +24,7 @@ afterAll(async () => {
 const SERVER = 'chat_server_iii_2.ts';
 const CLIENT = 'chat_client_iii_2.ts';
 const UUID_V4 = /^ID\|([0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$/;
-const node = (file: string): string[] => [process.execPath, compiledStepFile(file)];
+const node = (file: string): string[] => stepCommand(file);
 
 /** Says Hello (with an ID if given) and waits for `answer`. */
 async function hello(port: number, pseudo: string, id?: string, answer?: string): Promise<WireClient> {
@@ -265,9 +265,7 @@ describe('08 · the demo', () => {
       return true;
     };
     const out = { isTTY: false, write } as unknown as NodeJS.WriteStream;
-    const launch = (path: string, options: StartOptions): Proc =>
-      startStepFile(basename(path), options.env, options);
-    const { code, unfinished } = await runChatDemo(findStep('8'), { out, launch });
+    const { code, unfinished } = await runChatDemo(findStep('8'), { out });
     expect(code, text).toBe(0);
     expect(unfinished).toEqual([]);
     expect(text).toMatch(/^bob +\| Welcome back bob !$/m);

@@ -2,12 +2,12 @@
 // LOG_DIR of the test's own, never /var/log), the fallback to ./logs/, the checker's log checks, the demo.
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the mutants replace lines of source code
 import { readFileSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SERVING, startChatServer } from '../scripts/chat-wire.ts';
 import { runChatDemo } from '../scripts/demos/chat.ts';
-import { stopAll, type Proc, type StartOptions } from '../scripts/proc.ts';
-import { compiledStepFile, startStepFile } from '../scripts/stepfile.ts';
+import { stopAll } from '../scripts/proc.ts';
+import { startStepFile, stepCommand } from '../scripts/stepfile.ts';
 import { findStep } from '../scripts/steps.ts';
 import { checkStep, failuresOf, mutant } from './bonus-helpers.ts';
 import { closeConnections, connect } from './chat-helpers.ts';
@@ -154,13 +154,13 @@ const direct = (text: string, except = ''): string =>
 const cases: { name: string; role?: 'client'; run: () => string[]; fails: string[] }[] = [
   {
     name: 'our 09 server',
-    run: () => [process.execPath, compiledStepFile('chat_server_iii_3.ts')],
+    run: () => stepCommand('chat_server_iii_3.ts'),
     fails: [],
   },
   {
     name: 'our 09 client',
     role: 'client',
-    run: () => [process.execPath, compiledStepFile('chat_client_iii_3.ts')],
+    run: () => stepCommand('chat_client_iii_3.ts'),
     fails: [],
   },
   {
@@ -170,13 +170,13 @@ const cases: { name: string; role?: 'client'; run: () => string[]; fails: string
   },
   {
     name: 'our 06 server (no log)',
-    run: () => [process.execPath, compiledStepFile('chat_server_ii_6.ts')],
+    run: () => stepCommand('chat_server_ii_6.ts'),
     fails: ['logs.arrival:fail', 'logs.message:fail', 'logs.departure:fail', 'logs.harmless:not-judged'],
   },
   {
     name: 'our 06 client (no log)',
     role: 'client',
-    run: () => [process.execPath, compiledStepFile('chat_client_ii_6.ts')],
+    run: () => stepCommand('chat_client_ii_6.ts'),
     fails: ['logs.client-conversation:fail'],
   },
   {
@@ -244,9 +244,7 @@ describe('the demo of step 09', () => {
       isTTY: false,
       write: (chunk: string) => Boolean((text += chunk)),
     } as unknown as NodeJS.WriteStream;
-    const launch = (path: string, options: StartOptions & { args?: readonly string[] }): Proc =>
-      startStepFile(basename(path), options.env, { ...options, cwd });
-    const { code, unfinished } = await runChatDemo(findStep('9'), { out, launch });
+    const { code, unfinished } = await runChatDemo(findStep('9'), { out, cwd });
     expect(code, text).toBe(0);
     expect(unfinished).toEqual([]);
     expect(text).toMatch(/^server +\| \d\d:\d\d:\d\d Sent: alice a dit : salut bob$/m);

@@ -3,12 +3,11 @@
 // questions before the loops; the demo plays to the end.
 import net from 'node:net';
 import { once } from 'node:events';
-import { basename } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type WireClient, startChatServer } from '../scripts/chat-wire.ts';
 import { runChatDemo } from '../scripts/demos/chat.ts';
-import { stopAll, type Proc, type StartOptions } from '../scripts/proc.ts';
-import { compiledStepFile, startStepFile } from '../scripts/stepfile.ts';
+import { stopAll, type Proc } from '../scripts/proc.ts';
+import { startStepFile, stepCommand } from '../scripts/stepfile.ts';
 import { findStep, ROOT } from '../scripts/steps.ts';
 import { Watch } from '../scripts/watch.ts';
 import { closeConnections, connect } from './chat-helpers.ts';
@@ -229,7 +228,7 @@ describe('chat_client_iii_8', () => {
   it('in a terminal (tmux): the rooms, the "Salon :" question, then the room and the prompt', async () => {
     const { port } = await startChatServer(SERVER);
     const alice = await enter(port, 'alice', 'jeux');
-    const command = ['env', 'HOST=127.0.0.1', `PORT=${port}`, process.execPath, compiledStepFile(CLIENT)];
+    const command = ['env', 'HOST=127.0.0.1', `PORT=${port}`, ...stepCommand(CLIENT)];
     const terminal = openTerminal(command.map(shellWord).join(' '), { cwd: ROOT });
     await terminal.waitFor((lines) => lines.at(-1) === 'Pseudo :', 15_000);
     terminal.type('zoe');
@@ -256,11 +255,8 @@ it('`npm run step 14` plays its scenario to the end: two rooms that do not hear 
     out += chunk;
     return true;
   };
-  const launch = (path: string, options: StartOptions): Proc =>
-    startStepFile(basename(path), options.env, options);
   const { code, unfinished } = await runChatDemo(findStep('14'), {
     out: { isTTY: false, write } as unknown as NodeJS.WriteStream,
-    launch,
   });
   expect(code, out).toBe(0);
   expect(unfinished).toEqual([]);

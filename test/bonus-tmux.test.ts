@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startChatServer, WireClient } from '../scripts/chat-wire.ts';
-import { compiledStepFile } from '../scripts/stepfile.ts';
+import { stepCommand } from '../scripts/stepfile.ts';
 import { ROOT } from '../scripts/steps.ts';
 import { tempDir } from './helpers.ts';
 import { openTerminal, shellWord } from './tmux.ts';
@@ -24,11 +24,8 @@ describe('the bonus clients in a terminal (tmux)', () => {
     const { port } = await startChatServer('chat_server_iii_3.ts', { LOG_DIR: tempDir() });
     const watcher = await watcherOn(port);
     const logs = tempDir();
-    const command = ['env', `PORT=${port}`, `LOG_DIR=${logs}`, process.execPath];
-    const terminal = openTerminal(
-      [...command, compiledStepFile('chat_client_iii_3.ts')].map(shellWord).join(' '),
-      { cwd: ROOT },
-    );
+    const command = ['env', `PORT=${port}`, `LOG_DIR=${logs}`, ...stepCommand('chat_client_iii_3.ts')];
+    const terminal = openTerminal(command.map(shellWord).join(' '), { cwd: ROOT });
     await terminal.waitFor((lines) => lastLine(lines) === 'Pseudo :', 15_000);
     expect(terminal.lines()).toEqual(['Pseudo :']); // the pseudo first, then the connection
     terminal.type('zoe');
@@ -56,14 +53,7 @@ describe('the bonus clients in a terminal (tmux)', () => {
   it('10: told where to go by -p, over PORT in its environment, the same chat', async () => {
     const { port } = await startChatServer('chat_server_iii_4.ts');
     const watcher = await watcherOn(port);
-    const command = [
-      'env',
-      'PORT=1',
-      process.execPath,
-      compiledStepFile('chat_client_iii_4.ts'),
-      '-p',
-      String(port),
-    ];
+    const command = ['env', 'PORT=1', ...stepCommand('chat_client_iii_4.ts', ['-p', String(port)])];
     const terminal = openTerminal(command.map(shellWord).join(' '), { cwd: ROOT });
     await terminal.waitFor((lines) => lastLine(lines) === 'Pseudo :', 15_000);
     terminal.type('zoe');

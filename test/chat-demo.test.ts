@@ -2,11 +2,10 @@
 // nothing running.
 import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { runChatDemo, scenarioOf } from '../scripts/demos/chat.ts';
-import { escapeRegExp, startTs, type Proc, type StartOptions } from '../scripts/proc.ts';
+import { escapeRegExp, startLaunched } from '../scripts/proc.ts';
 import { ROOT, findStep, loadSteps } from '../scripts/steps.ts';
-import { startStepFile } from '../scripts/stepfile.ts';
 import { processesWith } from './helpers.ts';
 
 /** A write stream that keeps what is written, with no colours (not a TTY). */
@@ -56,9 +55,7 @@ describe('the chat demos', () => {
       const step = findStep(id);
       const { out, text } = sink();
       // type-stripped files start ~10× faster than with tsx; the runner test below goes the real way
-      const launch = (path: string, options: StartOptions): Proc =>
-        startStepFile(basename(path), options.env, options);
-      const { code, procs, unfinished } = await runChatDemo(step, { out, launch });
+      const { code, procs, unfinished } = await runChatDemo(step, { out });
       expect(code, text()).toBe(0);
       expect(procs.length).toBe(scenarioOf(step).filter((a) => 'start' in a).length);
       // the scenario itself quits, stops or waits for each one (the demo's final clean-up is for failures and Ctrl+C;
@@ -77,7 +74,7 @@ describe('the chat demos', () => {
   it('`npm run step 6` (the runner) exits 0 and leaves no process behind', async () => {
     // every process the runner starts inherits this variable: none may still carry it afterwards
     const marker = `TP6_CHAT_DEMO_${randomUUID()}`;
-    const runner = startTs(join(ROOT, 'scripts/step.ts'), ['6'], { env: { [marker]: '1' } });
+    const runner = startLaunched(join(ROOT, 'scripts/step.ts'), ['6'], { env: { [marker]: '1' } });
     const exit = await runner.waitExit(30_000);
     expect(exit.code, runner.output).toBe(0);
     expect(runner.stdout).toContain('Annonce : bob a quitté la chatroom');
@@ -86,7 +83,7 @@ describe('the chat demos', () => {
 
   it('`npm run step 6 | head -3`: once its output is closed, it stops everything and leaves quietly', async () => {
     const marker = `TP6_PIPE_${randomUUID()}`;
-    const runner = startTs(join(ROOT, 'scripts/step.ts'), ['6'], { env: { [marker]: '1' } });
+    const runner = startLaunched(join(ROOT, 'scripts/step.ts'), ['6'], { env: { [marker]: '1' } });
     await runner.waitFor('▶ alice', { timeoutMs: 30_000 });
     runner.child.stdout!.destroy(); // what head does after its lines
     const exit = await runner.waitExit(15_000);
@@ -102,7 +99,7 @@ describe('the chat demos', () => {
     '%s (Ctrl+C is SIGINT) during `npm run step 6`: "interrupted", exit %i, no "demo failed", no process left',
     async (signal, code) => {
       const marker = `TP6_TEST_MARK_${randomUUID()}`;
-      const runner = startTs(join(ROOT, 'scripts/step.ts'), ['6'], { env: { [marker]: '1' } });
+      const runner = startLaunched(join(ROOT, 'scripts/step.ts'), ['6'], { env: { [marker]: '1' } });
       await runner.waitFor('▶ bob', { timeoutMs: 30_000 });
       expect(processesWith(marker).length).toBeGreaterThan(1); // the runner and its children
       runner.signal(signal); // the runner's group only: its children are in groups of their own

@@ -5,7 +5,7 @@ import net from 'node:net';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { startChatServer } from '../scripts/chat-wire.ts';
-import { compiledStepFile } from '../scripts/stepfile.ts';
+import { stepCommand } from '../scripts/stepfile.ts';
 import { ROOT } from '../scripts/steps.ts';
 import { connect } from './chat-helpers.ts';
 import { openTerminal, shellWord } from './tmux.ts';
@@ -53,7 +53,7 @@ describe.each(['chat_client_ii_5.ts', 'chat_client_ii_6.ts'])('%s', (file) => {
       }),
     );
     const { port } = server.address() as net.AddressInfo;
-    const command = ['env', 'HOST=127.0.0.1', `PORT=${port}`, process.execPath, compiledStepFile(file)];
+    const command = ['env', 'HOST=127.0.0.1', `PORT=${port}`, ...stepCommand(file)];
     const terminal = openTerminal(command.map(shellWord).join(' '), { cwd: ROOT });
     try {
       await terminal.waitFor((lines) => lines.at(-1) === 'Pseudo :', 15_000);

@@ -11,7 +11,7 @@ import { tempDir } from './helpers.ts';
 import { stopAll } from '../scripts/proc.ts';
 import { ROOT } from '../scripts/steps.ts';
 import { startChatServer } from '../scripts/chat-wire.ts';
-import { compiledStepFile } from '../scripts/stepfile.ts';
+import { stepCommand } from '../scripts/stepfile.ts';
 import { openTerminal, shellWord, type Terminal } from './tmux.ts';
 
 afterEach(async () => {
@@ -24,7 +24,7 @@ afterEach(async () => {
  * client exits, its last words and `[exited]` on screen, so that a test sees the exit at once.
  */
 function clientInTerminal(file: string, port: number): Terminal {
-  const command = ['env', 'HOST=127.0.0.1', `PORT=${port}`, process.execPath, compiledStepFile(file)];
+  const command = ['env', 'HOST=127.0.0.1', `PORT=${port}`, ...stepCommand(file)];
   return openTerminal(`${command.map(shellWord).join(' ')}; echo '[exited]'; sleep 600`, { cwd: ROOT });
 }
 

@@ -6,7 +6,7 @@ import net from 'node:net';
 import { once } from 'node:events';
 import { stopAll } from '../scripts/proc.ts';
 import { ROOT } from '../scripts/steps.ts';
-import { compiledStepFile } from '../scripts/stepfile.ts';
+import { stepCommand } from '../scripts/stepfile.ts';
 import { openTerminal, shellWord } from './tmux.ts';
 import { startChatServer } from '../scripts/chat-wire.ts';
 import { FramedConnection } from '../scripts/frame-wire.ts';
@@ -178,7 +178,7 @@ describe('11 · the client in a terminal (tmux)', () => {
     try {
       const peer = once(server, 'connection').then(([socket]) => new FramedConnection(socket as net.Socket));
       const port = (server.address() as net.AddressInfo).port;
-      const command = ['env', 'HOST=127.0.0.1', `PORT=${port}`, process.execPath, compiledStepFile(CLIENT)];
+      const command = ['env', 'HOST=127.0.0.1', `PORT=${port}`, ...stepCommand(CLIENT)];
       const terminal = openTerminal(command.map(shellWord).join(' '), { cwd: ROOT, width: 100 });
       await terminal.waitFor((lines) => lines.at(-1) === 'Pseudo :', 15_000);
       terminal.type('zoe');

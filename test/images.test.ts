@@ -9,7 +9,7 @@ import { FramedConnection } from '../scripts/frame-wire.ts';
 import { decodeRelay, HELLO, IMAGE, IMAGE_RELAY } from '../scripts/frames.ts';
 import { smileyJpeg, smileyPixels, smileyPng } from '../scripts/images.ts';
 import { ROOT } from '../scripts/steps.ts';
-import { compiledStepFile } from '../scripts/stepfile.ts';
+import { stepCommand } from '../scripts/stepfile.ts';
 import { stepFunctions } from './step-functions.ts';
 import { openTerminal, shellWord } from './tmux.ts';
 
@@ -92,13 +92,7 @@ describe('12 · an image over TCP', () => {
 
   it('in a 50-column terminal, bob sees alice’s image in 50 columns at most, under her name', async () => {
     const { port } = await startChatServer('chat_server_iii_6.ts');
-    const command = [
-      'env',
-      'HOST=127.0.0.1',
-      `PORT=${port}`,
-      process.execPath,
-      compiledStepFile('chat_client_iii_6.ts'),
-    ];
+    const command = ['env', 'HOST=127.0.0.1', `PORT=${port}`, ...stepCommand('chat_client_iii_6.ts')];
     const terminal = openTerminal(command.map(shellWord).join(' '), { cwd: ROOT, width: 50, height: 40 });
     await terminal.waitFor((lines) => lines.at(-1) === 'Pseudo :', 15_000);
     terminal.type('bob');

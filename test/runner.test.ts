@@ -1,15 +1,18 @@
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { cpSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../scripts/cli.ts';
 import { startFakeWeb, type FakeWeb } from '../scripts/fakeweb.ts';
-import { escapeRegExp, start, startTs } from '../scripts/proc.ts';
+import { SERVING } from '../scripts/chat-wire.ts';
+import { escapeRegExp, launchCommand, start, startLaunched } from '../scripts/proc.ts';
+import { STEP_NODE_FLAGS, stepCommand } from '../scripts/stepfile.ts';
 import { ROOT, findFile, findStep, loadSteps } from '../scripts/steps.ts';
-import { expectOneLineError, tempDir } from './helpers.ts';
+import { expectOneLineError, processesWith, tempDir } from './helpers.ts';
 import { openTerminal } from './tmux.ts';
 
 const RUNNER = join(ROOT, 'scripts/step.ts');
-const runner = (args: string[], env: NodeJS.ProcessEnv = {}) => startTs(RUNNER, args, { cwd: ROOT, env });
+const runner = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  startLaunched(RUNNER, args, { cwd: ROOT, env });
 
 let web: FakeWeb;
 beforeAll(async () => {
@@ -201,6 +204,48 @@ describe.concurrent('npm run step', () => {
     });
     expect((await run.waitExit(20_000)).code, run.output).toBe(0);
     expect(run.stdout.trim().split('\n')).toHaveLength(20);
+  });
+
+  it("starts a step's server as the course does: its type-stripped copy, plain node, a small young generation", async () => {
+    expect(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.step).toBe(
+      `node ${relative(ROOT, launchCommand(RUNNER)[1][0]!)} scripts/step.ts`,
+    );
+    const marker = `TP6_RUNNER_${process.pid}_${Date.now()}`;
+    const server = runner(['6', 'server'], { PORT: '0', [marker]: '1' });
+    await server.waitFor(SERVING);
+    const commands = processesWith(marker).map((pid) =>
+      readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean),
+    );
+    const copy = stepCommand('chat_server_ii_6.ts');
+    expect(commands).toContainEqual(copy); // the runner's child: node, its flags, the copy
+    expect(copy).toEqual(expect.arrayContaining([...STEP_NODE_FLAGS, expect.stringMatching(/\.mjs$/)]));
+    expect(commands.flat().join(' ')).not.toContain('tsx');
+    await server.stop();
+  });
+
+  it('rebuilds its bundle when a script or a file it imports changes; one line when it cannot', async () => {
+    const copy = tempDir();
+    for (const name of ['scripts', 'steps', 'package.json'])
+      cpSync(join(ROOT, name), join(copy, name), { recursive: true });
+    symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'), 'dir');
+    const help = async (): Promise<string> => {
+      const run = startLaunched(join(copy, 'scripts/step.ts'), ['--help'], { cwd: copy });
+      expect((await run.waitExit()).code, run.output).toBe(0);
+      return run.stdout;
+    };
+    const edit = (file: string, change: (text: string) => string): void =>
+      writeFileSync(join(copy, file), change(readFileSync(join(copy, file), 'utf8')));
+    expect(await help()).toMatch(/^usage: npm run step/);
+    edit('scripts/step.ts', (text) => text.replace("'usage: npm run step", "'usage (changed): npm run step"));
+    expect(await help()).toMatch(/^usage \(changed\): npm run step/);
+    edit('scripts/steps.ts', (text) => `${text}\nconsole.log('steps.ts changed');\n`);
+    expect(await help()).toMatch(/^steps\.ts changed\nusage \(changed\)/);
+    edit('scripts/steps.ts', (text) => `${text}\nconst = ;\n`);
+    await expectOneLineError(
+      startLaunched(join(copy, 'scripts/step.ts'), ['--help'], { cwd: copy }),
+      1,
+      /^error: step\.ts cannot be built: /,
+    );
   });
 
   it('on a terminal, asks again after an unknown answer; Ctrl+C leaves with 130 and no error', async () => {

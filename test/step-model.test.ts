@@ -12,7 +12,7 @@ import {
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SERVING } from '../scripts/chat-wire.ts';
-import { startTs } from '../scripts/proc.ts';
+import { startLaunched, startTs } from '../scripts/proc.ts';
 import { ROOT, findStep, loadSteps } from '../scripts/steps.ts';
 import { tempDir } from './helpers.ts';
 
@@ -54,17 +54,20 @@ beforeAll(() => {
 
 describe.concurrent('a new step, one folder and nothing else', { timeout: 90_000 }, () => {
   it('the runner lists it, plays its demo and runs its roles', async () => {
-    const list = startTs(script('step.ts'), [], { cwd: copy });
+    const list = startLaunched(script('step.ts'), [], { cwd: copy });
     expect((await list.waitExit()).code).toBe(0);
     expect(list.stdout).toMatch(
       new RegExp(`^\\s+${number}\\s+${id}\\s+A copy of step 06 — III\\.9 Copie$`, 'm'),
     );
 
-    const demo = startTs(script('step.ts'), [String(number)], { cwd: copy });
+    const demo = startLaunched(script('step.ts'), [String(number)], { cwd: copy });
     expect((await demo.waitExit(60_000)).code, demo.output).toBe(0);
     expect(demo.stdout).toMatch(/^alice +\| Annonce : bob a quitté la chatroom$/m);
 
-    const server = startTs(script('step.ts'), [String(number), 'server'], { cwd: copy, env: { PORT: '0' } });
+    const server = startLaunched(script('step.ts'), [String(number), 'server'], {
+      cwd: copy,
+      env: { PORT: '0' },
+    });
     await server.waitFor(SERVING);
     await server.stop();
   });

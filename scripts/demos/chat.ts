@@ -5,16 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SERVING } from '../chat-wire.ts';
 import { parseCommandLine } from '../cli.ts';
-import {
-  describeExit,
-  escapeRegExp,
-  signalExitCode,
-  startTs,
-  stopAllOnSignals,
-  type Proc,
-  type StartOptions,
-} from '../proc.ts';
-import { filePath, type ChatDemo, type Step } from '../steps.ts';
+import { describeExit, escapeRegExp, signalExitCode, stopAllOnSignals, type Proc } from '../proc.ts';
+import { startStepFile } from '../stepfile.ts';
+import type { ChatDemo, Step } from '../steps.ts';
 import { createTranscript } from '../transcript.ts';
 
 /**
@@ -41,8 +34,8 @@ export interface ChatDemoOptions {
   out?: NodeJS.WriteStream;
   /** How long one `expect` or exit may take. */
   timeoutMs?: number;
-  /** How a step file is started (`node --import tsx` by default). */
-  launch?: (path: string, options: StartOptions & { args?: readonly string[] }) => Proc;
+  /** Where the programs run (the user's folder by default). */
+  cwd?: string;
 }
 
 export interface ChatDemoResult {
@@ -67,13 +60,8 @@ function namesOf(scenario: ChatAction[]): string[] {
   return [...names];
 }
 
-const launchWithTsx = (
-  path: string,
-  { args = [], ...options }: StartOptions & { args?: readonly string[] },
-): Proc => startTs(path, args, options);
-
 export async function runChatDemo(step: Step, options: ChatDemoOptions = {}): Promise<ChatDemoResult> {
-  const { out = process.stdout, timeoutMs = 10_000, launch = launchWithTsx } = options;
+  const { out = process.stdout, timeoutMs = 10_000, cwd } = options;
   const scenario = scenarioOf(step);
   const transcript = createTranscript(namesOf(scenario), out);
   const running = new Map<string, Proc>();
@@ -124,7 +112,7 @@ export async function runChatDemo(step: Step, options: ChatDemoOptions = {}): Pr
         }
         const args = (action.args ?? []).map((arg) => arg.replaceAll('{port}', port ?? ''));
         transcript.note(`▶ ${action.start}: ${[file, ...args].join(' ')}`);
-        const proc = launch(filePath(file), { env, args, onLine: transcript.speaker(action.start) });
+        const proc = startStepFile(file, env, { args, cwd, onLine: transcript.speaker(action.start) });
         procs.push(proc);
         running.set(action.start, proc);
         cursors.set(proc, 0);

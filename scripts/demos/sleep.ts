@@ -1,7 +1,8 @@
 // `npm run step 1`: the blocking count, then the asynchronous one, and how long each took.
 import { parseCommandLine } from '../cli.ts';
-import { startTs, stopAllOnSignals } from '../proc.ts';
-import { filePath, type SleepDemo, type Step } from '../steps.ts';
+import { stopAllOnSignals } from '../proc.ts';
+import { startStepFile } from '../stepfile.ts';
+import type { SleepDemo, Step } from '../steps.ts';
 import { createTranscript } from '../transcript.ts';
 
 export default async function sleepDemo(step: Step, args: string[]): Promise<number> {
@@ -18,7 +19,7 @@ export default async function sleepDemo(step: Step, args: string[]): Promise<num
   ] as const) {
     transcript.note(`▶ ${file} (DELAY=${delay} s)`);
     const started = performance.now();
-    const run = startTs(filePath(file), [], { onLine: transcript.speaker(name) });
+    const run = startStepFile(file, {}, { onLine: transcript.speaker(name) });
     const exit = await run.exited;
     if (exit.code !== 0) return exit.code ?? 1;
     seconds[name] = (performance.now() - started) / 1000;

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseCommandLine } from '../cli.ts';
 import { startFakeWeb, writeUrlList, type FakeWeb } from '../fakeweb.ts';
-import { startTs, stopAllOnSignals } from '../proc.ts';
+import { stopAllOnSignals } from '../proc.ts';
+import { startStepFile } from '../stepfile.ts';
 import { filePath, type Step, type WebDemo } from '../steps.ts';
 import { createTranscript } from '../transcript.ts';
 import { reportedSeconds } from '../web-lines.ts';
@@ -51,10 +52,11 @@ export default async function webDemo(step: Step, args: string[]): Promise<numbe
       const name = file.replace(/\.ts$/, '');
       const target = demo.single.includes(file) ? urls[0]! : listFile;
       transcript.note(`▶ ${file} ${target}`);
-      const run = startTs(filePath(file), [target], {
-        env: { TMPDIR: outputDir },
-        onLine: transcript.speaker(name),
-      });
+      const run = startStepFile(
+        file,
+        { TMPDIR: outputDir },
+        { args: [target], onLine: transcript.speaker(name) },
+      );
       const exit = await run.exited;
       results.set(file, { ok: exit.code === 0, seconds: reportedSeconds(run.stdout) });
     }
