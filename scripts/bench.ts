@@ -13,12 +13,12 @@ import { parseArgs } from 'node:util';
 import { UsageError, isEntryPoint, runMain } from './cli.ts';
 import { DEFAULT_SITES, type Site, startFakeWeb, writeUrlList } from './fakeweb.ts';
 import { launchServer } from './bench/launcher.ts';
-import { defaultThreads, runLoad, type RunFigures } from './bench/load.ts';
+import { defaultThreads, runLoad, together, type RunFigures } from './bench/load.ts';
 import { openFileLimit } from './bench/procfs.ts';
-import { kibPerClient, ratio } from './bench/stats.ts';
-import { start, startTs, stopAll, stopAllOnSignals } from './proc.ts';
-import { stepCommand } from './stepfile.ts';
-import { ROOT, filePath } from './steps.ts';
+import { kibPerClient, median, ratio } from './bench/stats.ts';
+import { start, stopAll, stopAllOnSignals } from './proc.ts';
+import { startStepFile, stepCommand } from './stepfile.ts';
+import { ROOT } from './steps.ts';
 import { reportedSeconds } from './web-lines.ts';
 
 const USAGE =
@@ -45,12 +45,13 @@ export interface BenchFile {
   machine: { cores: number; model: string; node: string; python: string; os: string; load: number };
   date: string;
   load: { senders: number; messages: number; threads: number };
+  /** Runs of the chat load per side and size (each figure is their median), and how ours was started. */
+  runs: number;
+  ours: string;
   chat: ChatPair[];
   web: WebFigures[];
 }
 
-const median = (values: number[]): number =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const sec = (s: number | undefined): string => (s === undefined ? '—' : `${s.toFixed(2)} s`);
 
 /** A table: a label column, then one column per run, right-aligned. */
@@ -107,10 +108,10 @@ async function benchWeb(counts: number[], runs: number): Promise<WebFigures[]> {
         }
         return median(times);
       };
-      const env = { env: { TMPDIR: pagesDir } };
-      const ours = (script: string) => () => startTs(filePath(script), [list], env);
+      const env = { TMPDIR: pagesDir };
+      const ours = (script: string) => () => startStepFile(script, env, { args: [list] });
       const python = (script: string) => () =>
-        start(WEB_PYTHON, [join(ROOT, 'reference', 'python', script), list], env);
+        start(WEB_PYTHON, [join(ROOT, 'reference', 'python', script), list], { env });
       const row: WebFigures = {
         urls: count,
         floor: { sum: latencies.reduce((a, b) => a + b, 0), max: Math.max(...latencies) },
@@ -172,7 +173,7 @@ async function benchSleep(): Promise<void> {
   const seconds: number[] = [];
   for (const script of ['sleep_and_print.ts', 'sleep_and_print_async.ts']) {
     const started = performance.now();
-    const exit = await startTs(filePath(script), [], { env: { DELAY: '0.5' } }).exited;
+    const exit = await startStepFile(script, { DELAY: '0.5' }).exited;
     if (exit.code !== 0) throw new Error(`${script} failed`);
     seconds.push((performance.now() - started) / 1000);
     table([script, sec(seconds.at(-1))], []);
@@ -273,16 +274,23 @@ function descriptorsShortfall(clients: number): string | undefined {
     : undefined;
 }
 
+/** How our server is started, as the course starts it (stepfile.ts). */
+const oursLaunch = (): string =>
+  `node ${stepCommand('chat_server_ii_6.ts').slice(1, -1).join(' ')} chat_server_ii_6.ts (type-stripped)`;
+
 async function benchChat(
   sizes: number[],
   load: ChatLoad,
+  runs: number,
   command: string[] | undefined,
   cwd: string,
 ): Promise<ChatPair[]> {
   const pairs: ChatPair[] = [];
   const threads = `${load.threads} load thread${load.threads > 1 ? 's' : ''}`;
   const what = `${load.senders} senders × ${load.messages} messages at once, ${threads}`;
-  const runs: RunFigures[] = [];
+  const commandRuns: RunFigures[] = [];
+  const ourCommand = stepCommand('chat_server_ii_6.ts');
+  if (!command) console.log(`\nours: ${oursLaunch()}, as npm run step 6 server starts it`);
   for (const clients of sizes) {
     const shortfall = descriptorsShortfall(clients);
     if (shortfall) {
@@ -290,12 +298,17 @@ async function benchChat(
       continue;
     }
     if (command) {
-      runs.push(await measure(command, clients, load, cwd));
+      commandRuns.push(await measure(command, clients, load, cwd));
       continue;
     }
-    console.log(`\nchat: step 06 server, ${clients.toLocaleString('en')} clients, ${what}`);
-    const ours = await measure(stepCommand('chat_server_ii_6.ts'), clients, load);
-    const python = await measure([CHAT_PYTHON, PY_CHAT], clients, load);
+    const of = runs > 1 ? `median of ${runs} runs each, in turn` : 'one run each';
+    console.log(`\nchat: step 06 server, ${clients.toLocaleString('en')} clients, ${what}; ${of}`);
+    const both: { ours: RunFigures[]; python: RunFigures[] } = { ours: [], python: [] };
+    for (let i = 0; i < runs; i++) {
+      both.ours.push(await measure(ourCommand, clients, load));
+      both.python.push(await measure([CHAT_PYTHON, PY_CHAT], clients, load));
+    }
+    const [ours, python] = [together(both.ours), together(both.python)];
     pairs.push({ clients, ours, python });
     table(
       ['', 'ours (node)', 'Python', 'ours/Python'],
@@ -318,19 +331,20 @@ async function benchChat(
         `ours ${o?.toFixed(1)} KiB, Python ${p?.toFixed(1)} KiB (${ratio(o, p)})`,
     );
   }
-  if (command && runs.length > 0) {
+  if (command && commandRuns.length > 0) {
     console.log(`\nchat: ${command.join(' ')}, ${what}`);
-    const growth = runs.length > 1 ? [`×${runs.at(-1)!.clients / runs[0]!.clients} clients`] : [];
+    const growth =
+      commandRuns.length > 1 ? [`×${commandRuns.at(-1)!.clients / commandRuns[0]!.clients} clients`] : [];
     table(
-      ['', ...runs.map((r) => `${r.clients.toLocaleString('en')} clients`), ...growth],
+      ['', ...commandRuns.map((r) => `${r.clients.toLocaleString('en')} clients`), ...growth],
       METRICS.map((m) => [
         m.label,
-        ...runs.map(m.text),
-        ...(runs.length > 1 ? [ratio(m.value(runs.at(-1)!), m.value(runs[0]!))] : []),
+        ...commandRuns.map(m.text),
+        ...(commandRuns.length > 1 ? [ratio(m.value(commandRuns.at(-1)!), m.value(commandRuns[0]!))] : []),
       ]),
     );
-    for (const r of runs) notes(`${r.clients} clients`, r);
-    const [a, b] = [runs[0]!, runs.at(-1)!];
+    for (const r of commandRuns) notes(`${r.clients} clients`, r);
+    const [a, b] = [commandRuns[0]!, commandRuns.at(-1)!];
     if (a !== b && a.memory && b.memory) {
       const kib = kibPerClient(
         { clients: a.clients, mib: a.memory.joined },
@@ -381,7 +395,7 @@ async function main(): Promise<void> {
         senders: { type: 'string', default: '20' },
         messages: { type: 'string', default: '50' },
         threads: { type: 'string', default: String(defaultThreads()) },
-        runs: { type: 'string', default: '1' },
+        runs: { type: 'string' },
         save: { type: 'boolean' },
         cwd: { type: 'string' },
       },
@@ -410,7 +424,8 @@ async function main(): Promise<void> {
   };
   if (sizes.some((n) => n < Math.max(2, load.senders)))
     throw new UsageError('--clients must be at least 2 and at least --senders');
-  const runs = wholeNumber('runs', String(values.runs));
+  // web figures hardly move from run to run; chat ones do with whatever else the machine is doing
+  const runs = values.runs === undefined ? undefined : wholeNumber('runs', String(values.runs));
   if (values.save && command)
     throw new UsageError('--save keeps the figures of our servers, not of a command');
 
@@ -418,18 +433,27 @@ async function main(): Promise<void> {
   const box = machine();
   console.log(`${box.cores} cores (${box.model}), load ${box.load}; Node ${box.node}, ${box.python}`);
   try {
-    const web = parts.has('web') ? await benchWeb([3, 10, 50], runs) : [];
+    const web = parts.has('web') ? await benchWeb([3, 10, 50], runs ?? 1) : [];
     if (parts.has('sleep')) await benchSleep();
     const chat = parts.has('chat')
       ? await benchChat(
           sizes,
           load,
+          runs ?? 3,
           command,
           resolve(process.env.INIT_CWD ?? process.cwd(), String(values.cwd ?? '.')),
         )
       : [];
     if (values.save) {
-      const file: BenchFile = { machine: box, date: new Date().toISOString().slice(0, 10), load, chat, web };
+      const file: BenchFile = {
+        machine: box,
+        date: new Date().toISOString().slice(0, 10),
+        load,
+        runs: runs ?? 3,
+        ours: oursLaunch(),
+        chat,
+        web,
+      };
       writeFileSync(BENCH_JSON, `${JSON.stringify(file, null, 2)}\n`);
       console.log(`\nsaved to docs-src/bench.json; npm run docs draws it`);
     }

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Receiver, messageLine } from '../scripts/bench/deliveries.ts';
 import { launchServer } from '../scripts/bench/launcher.ts';
-import { runLoad } from '../scripts/bench/load.ts';
+import { runLoad, together, type RunFigures } from '../scripts/bench/load.ts';
 import {
   groupMembers,
   groupUsage,
@@ -11,7 +11,15 @@ import {
   parseRss,
   parseStat,
 } from '../scripts/bench/procfs.ts';
-import { Samples, kibPerClient, percentile, ratio, spread } from '../scripts/bench/stats.ts';
+import {
+  Samples,
+  kibPerClient,
+  median,
+  medianRun,
+  percentile,
+  ratio,
+  spread,
+} from '../scripts/bench/stats.ts';
 import { UsageError } from '../scripts/cli.ts';
 import { stopAll } from '../scripts/proc.ts';
 import { stepCommand } from '../scripts/stepfile.ts';
@@ -42,6 +50,37 @@ describe('percentiles', () => {
     for (let i = 0; i < 5000; i++) samples.push(i);
     expect(samples.length).toBe(5000);
     expect(samples.toArray()[4999]).toBe(4999);
+  });
+});
+
+describe('several runs as one', () => {
+  it('takes the median of each number, however deep, and the first run for the rest', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(3); // the upper middle of an even count
+    expect(median([Number.NaN, 5])).toBe(5);
+    expect(median([])).toBeNaN();
+    const runs = [
+      { a: 1, nested: { b: 10 }, text: 'first' },
+      { a: 9, nested: { b: 30 }, text: 'second' },
+      { a: 5, nested: { b: 20 }, text: 'third' },
+    ];
+    expect(medianRun(runs)).toEqual({ a: 5, nested: { b: 20 }, text: 'first' });
+  });
+
+  it('keeps the worst of what went wrong: a loss in one run is never averaged away', () => {
+    const run = (lost: number, p50: number): RunFigures =>
+      ({
+        latency: { count: 10, p50, p99: p50, max: p50 },
+        lost,
+        cut: 0,
+        disorder: 0,
+        echoed: 0,
+        dropped: 0,
+        failedJoins: 0,
+      }) as unknown as RunFigures;
+    const one = together([run(0, 10), run(7, 30), run(0, 20)]);
+    expect(one.lost).toBe(7);
+    expect(one.latency.p50).toBe(20);
   });
 });
 

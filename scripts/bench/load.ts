@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Burst, Joined, Order, Share, Synced } from './clients.ts';
 import { groupMembers, groupUsage, type Usage } from './procfs.ts';
-import { spread, type Spread } from './stats.ts';
+import { medianRun, spread, type Spread } from './stats.ts';
 
 export interface Load {
   host: string;
@@ -51,6 +51,21 @@ export interface RunFigures {
   fds?: number;
   /** CPU seconds: the server's (its process group) and the generator's (this process, all threads). */
   cpu: { serverJoin?: number; serverBurst?: number; generatorJoin: number; generatorBurst: number };
+}
+
+/** Several runs as one: the median of each figure, but the worst of what went wrong (never averaged away). */
+export function together(runs: readonly RunFigures[]): RunFigures {
+  const worst = (pick: (run: RunFigures) => number): number => Math.max(...runs.map(pick));
+  return {
+    ...medianRun(runs),
+    failedJoins: worst((r) => r.failedJoins),
+    joinError: runs.find((r) => r.joinError)?.joinError,
+    lost: worst((r) => r.lost),
+    cut: worst((r) => r.cut),
+    disorder: worst((r) => r.disorder),
+    echoed: worst((r) => r.echoed),
+    dropped: worst((r) => r.dropped),
+  };
 }
 
 const TSX_API = import.meta.resolve('tsx/esm/api');

@@ -62,3 +62,24 @@ export function kibPerClient(
 ): number {
   return ((large.mib - small.mib) * 1024) / (large.clients - small.clients);
 }
+
+/** The middle value (the upper one of an even count); NaN when none is a number. */
+export function median(values: readonly number[]): number {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  return sorted.length === 0 ? Number.NaN : sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/**
+ * Several runs' figures as one, field by field: the median of each number (nested objects alike), the first
+ * run's value for anything else. One run disturbed by the machine then moves no figure.
+ */
+export function medianRun<T>(runs: readonly T[]): T {
+  const first = runs[0];
+  if (typeof first === 'number') return median(runs as readonly number[]) as T;
+  if (first === null || typeof first !== 'object' || ArrayBuffer.isView(first)) return first as T;
+  const fields = Object.keys(first).map((key) => [
+    key,
+    medianRun(runs.map((run) => (run as Record<string, unknown>)[key])),
+  ]);
+  return Object.fromEntries(fields) as T;
+}

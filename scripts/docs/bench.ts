@@ -26,8 +26,9 @@ const WORDS = {
       `Measured on ${b.date} by \`npm run bench -- --save\` on ${b.machine.cores} cores ` +
       `(${b.machine.model}), load average ${b.machine.load} at the start; Node ` +
       `${b.machine.node}, ${b.machine.python}. Chat: every client joins, then ${b.load.senders} ` +
-      `of them send ${b.load.messages} messages each, all at once; our server runs as the tests ` +
-      `run it (plain \`node\`, the step file type-stripped).`,
+      `of them send ${b.load.messages} messages each, all at once. Our server runs as \`npm run ` +
+      `step 6 server\` starts it: \`${b.ours ?? 'node'}\`. Each chat figure is the median of ` +
+      `${b.runs ?? 1} run${(b.runs ?? 1) > 1 ? 's' : ''}, ours and Python in turn; a loss in any run is kept.`,
     clients: 'clients',
     ours: 'ours',
     ratio: 'ours/Python (first figure)',
@@ -62,8 +63,9 @@ const WORDS = {
       `(${b.machine.model}), charge moyenne ${b.machine.load} au départ ; Node ` +
       `${b.machine.node}, ${b.machine.python}. Chat : tous les clients rejoignent le salon, puis ` +
       `${b.load.senders} d'entre eux envoient ${b.load.messages} messages chacun, tous d'un coup ` +
-      `; notre serveur tourne comme dans les tests (\`node\` seul, le fichier de l'étape sans ` +
-      `ses types).`,
+      `. Notre serveur tourne comme \`npm run step 6 server\` le lance : \`${b.ours ?? 'node'}\`. ` +
+      `Chaque mesure du chat est la médiane de ${b.runs ?? 1} passage${(b.runs ?? 1) > 1 ? 's' : ''}, ` +
+      `le nôtre et Python à tour de rôle ; une perte dans l'un d'eux est gardée.`,
     clients: 'clients',
     ours: 'le nôtre',
     ratio: 'nôtre/Python (1re mesure)',
