@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { SERVING } from './chat-wire.ts';
 import { UsageError, isEntryPoint, runMain } from './cli.ts';
 import { DEFAULT_SITES, type Site, startFakeWeb, writeUrlList } from './fakeweb.ts';
 import { launchServer } from './bench/launcher.ts';
@@ -48,6 +49,8 @@ export interface BenchFile {
   /** Runs of the chat load per side and size (each figure is their median), and how ours was started. */
   runs: number;
   ours: string;
+  /** Seconds from the command to `Serving on`: the course's `npm run step 6 server`, and the server alone. */
+  start?: { npm: number; alone: number };
   chat: ChatPair[];
   web: WebFigures[];
 }
@@ -179,6 +182,39 @@ async function benchSleep(): Promise<void> {
     table([script, sec(seconds.at(-1))], []);
   }
   table(['ratio', ratio(seconds[0], seconds[1])], []);
+}
+
+/** Seconds from spawning `command` to its `Serving on` line: the median of `runs`, each stopped after. */
+async function timeToServing(command: readonly string[], runs: number): Promise<number> {
+  const seconds: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    const proc = start(command[0]!, command.slice(1), { cwd: ROOT, env: { PORT: '0' } });
+    try {
+      await proc.waitFor(SERVING, { timeoutMs: 20_000 });
+      seconds.push((performance.now() - started) / 1000);
+    } finally {
+      await proc.stop();
+    }
+  }
+  return median(seconds);
+}
+
+/** How long the step 06 server takes to listen, as the course starts it and alone (its floor). */
+async function benchStart(runs: number): Promise<NonNullable<BenchFile['start']>> {
+  const figures = {
+    npm: await timeToServing(['npm', 'run', '--silent', 'step', '6', 'server'], runs),
+    alone: await timeToServing(stepCommand('chat_server_ii_6.ts'), runs),
+  };
+  console.log(`\nstart: from the command to "Serving on", median of ${runs} runs`);
+  table(
+    ['', 'seconds'],
+    [
+      ['npm run step 6 server (the course)', sec(figures.npm)],
+      ['the server alone (npm and the runner left out)', sec(figures.alone)],
+    ],
+  );
+  return figures;
 }
 
 interface ChatLoad {
@@ -435,6 +471,7 @@ async function main(): Promise<void> {
   try {
     const web = parts.has('web') ? await benchWeb([3, 10, 50], runs ?? 1) : [];
     if (parts.has('sleep')) await benchSleep();
+    const started = parts.has('chat') && !command ? await benchStart(5) : undefined;
     const chat = parts.has('chat')
       ? await benchChat(
           sizes,
@@ -451,6 +488,7 @@ async function main(): Promise<void> {
         load,
         runs: runs ?? 3,
         ours: oursLaunch(),
+        start: started,
         chat,
         web,
       };

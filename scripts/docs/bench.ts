@@ -29,6 +29,9 @@ const WORDS = {
       `of them send ${b.load.messages} messages each, all at once. Our server runs as \`npm run ` +
       `step 6 server\` starts it: \`${b.ours ?? 'node'}\`. Each chat figure is the median of ` +
       `${b.runs ?? 1} run${(b.runs ?? 1) > 1 ? 's' : ''}, ours and Python in turn; a loss in any run is kept.`,
+    start: (npm: string, alone: string) =>
+      `\`npm run step 6 server\` listens ${npm} s after the command (median of 5), the server ` +
+      `alone ${alone} s: npm and the runner take the rest.`,
     clients: 'clients',
     ours: 'ours',
     ratio: 'ours/Python (first figure)',
@@ -66,6 +69,9 @@ const WORDS = {
       `. Notre serveur tourne comme \`npm run step 6 server\` le lance : \`${b.ours ?? 'node'}\`. ` +
       `Chaque mesure du chat est la médiane de ${b.runs ?? 1} passage${(b.runs ?? 1) > 1 ? 's' : ''}, ` +
       `le nôtre et Python à tour de rôle ; une perte dans l'un d'eux est gardée.`,
+    start: (npm: string, alone: string) =>
+      `\`npm run step 6 server\` écoute ${npm} s après la commande (médiane de 5), le serveur ` +
+      `seul ${alone} s : npm et le lanceur prennent le reste.`,
     clients: 'clients',
     ours: 'le nôtre',
     ratio: 'nôtre/Python (1re mesure)',
@@ -125,6 +131,7 @@ export function benchTables(lang: Lang, bench = loadBench()): string {
   const w = WORDS[lang];
   if (!bench) return w.none;
   const out: string[] = [w.measured(bench), ''];
+  if (bench.start) out.push(w.start(num(lang, bench.start.npm, 2), num(lang, bench.start.alone, 2)), '');
   out.push(`| ${w.clients} | | ${w.ours} | Python | ${w.ratio} |`, '|---|---|---|---|---|');
   const ratios = (o: RunFigures, p: RunFigures | undefined): string[] => [
     ratioText(o.join.p50, p?.join.p50),
