@@ -231,8 +231,7 @@ async function handleClientMsg(socket: net.Socket): Promise<void> {
 /** Every open connection, joined or not: all of them are closed when the server stops. */
 const CONNECTIONS = new Set<net.Socket>();
 
-// noDelay, as asyncio does: what a turn writes leaves at once (Nagle would hold it until an ACK came back)
-const server = net.createServer({ noDelay: true }, (socket) => {
+const server = net.createServer((socket) => {
   CONNECTIONS.add(socket);
   socket.once('close', () => CONNECTIONS.delete(socket));
   void handleClientMsg(socket);

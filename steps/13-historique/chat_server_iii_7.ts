@@ -280,8 +280,7 @@ const CONNECTIONS = new Set<net.Socket>();
 await loadHistory();
 setInterval(saveHistory, SAVE_EVERY_MS).unref(); // unref: the timer alone does not keep the server running
 
-// noDelay, as asyncio does: what a turn writes leaves at once (Nagle would hold it until an ACK came back)
-const server = net.createServer({ noDelay: true }, (socket) => {
+const server = net.createServer((socket) => {
   CONNECTIONS.add(socket);
   socket.once('close', () => CONNECTIONS.delete(socket));
   void handleClientMsg(socket);
