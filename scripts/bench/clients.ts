@@ -58,6 +58,8 @@ interface Client {
   closed: boolean;
   /** Called after each chunk and at the close, while someone waits on this client. */
   wake?: () => void;
+  /** When the chunk holding its own announcement came (not when it was checked). */
+  joinedAt?: number;
 }
 
 const latencies = new Samples();
@@ -96,18 +98,20 @@ function until(done: () => boolean): Promise<void> {
 }
 
 /**
- * Chunks read, stamped with their arrival, not yet checked: this thread reads while anything comes and
- * checks what came once nothing did for QUIET_READS_MS, so that the latency measured is the server's, not
- * the time this thread takes to check a million deliveries (at a thousand clients) between two reads.
+ * Chunks read, stamped with their arrival, not yet checked. During the burst this thread reads while
+ * anything comes and checks what came once nothing did for QUIET_READS_MS, so that the latency measured is
+ * the server's, not the time this thread takes to check a million deliveries between two reads. Joins,
+ * one after the other on each lane, are checked as soon as they are read.
  */
 let inbox: { client: Client; chunk: Buffer; at: number }[] = [];
 const QUIET_READS_MS = 5;
+let inBurst = false;
 /** When the chunk being checked came. */
 let arrivedAt = 0;
 
-/** Checks the inbox once nothing was read for QUIET_READS_MS; until then, looks again after each poll. */
+/** Checks the inbox, during the burst once nothing was read for QUIET_READS_MS (looking after each poll). */
 function readInboxWhenQuiet(): void {
-  if (since() - lastByte < QUIET_READS_MS) setImmediate(readInboxWhenQuiet);
+  if (inBurst && since() - lastByte < QUIET_READS_MS) setImmediate(readInboxWhenQuiet);
   else readInbox();
 }
 
@@ -158,8 +162,10 @@ function announced(client: Client): Promise<void> {
       share.joinTimeoutMs,
     );
     client.wake = () => {
-      if (client.receiver.joined) settle();
-      else if (client.closed)
+      if (client.receiver.joined) {
+        client.joinedAt ??= arrivedAt;
+        settle();
+      } else if (client.closed)
         settle(new Error(`closed by the server: ${JSON.stringify(client.receiver.tail)}`));
     };
     client.wake();
@@ -185,7 +191,7 @@ async function join(): Promise<Joined> {
         await connect(client);
         client.socket!.write(`Hello|${pseudo(client.n)}`); // no newline: the lab's client sends none
         await announced(client);
-        joinMs[i] = since() - started;
+        joinMs[i] = client.joinedAt! - started;
       } catch (e) {
         failed++;
         error ??= `client ${client.n}: ${(e as Error).message}`;
@@ -226,10 +232,12 @@ async function burst(): Promise<Burst> {
   const expected = (client: Client): number =>
     share.senders.filter((s) => s !== client.n).length * share.messages;
   const waited = all(clients, (client) => client.receiver.delivered >= expected(client));
+  inBurst = true;
   for (const client of clients.filter((c) => share.senders.includes(c.n))) {
     for (let seq = 0; seq < share.messages; seq++) client.socket!.write(messageLine(client.n, seq, since()));
   }
   await waited;
+  inBurst = false;
   const sum = (pick: (client: Client) => number): number =>
     clients.reduce((total, client) => total + pick(client), 0);
   return {
