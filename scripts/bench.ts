@@ -50,7 +50,7 @@ export interface BenchFile {
   runs: number;
   ours: string;
   /** Seconds from the command to `Serving on`: the course's `npm run step 6 server`, and the server alone. */
-  start?: { npm: number; alone: number };
+  start?: { npm: number; alone: number; runs: number };
   chat: ChatPair[];
   web: WebFigures[];
 }
@@ -205,6 +205,7 @@ async function benchStart(runs: number): Promise<NonNullable<BenchFile['start']>
   const figures = {
     npm: await timeToServing(['npm', 'run', '--silent', 'step', '6', 'server'], runs),
     alone: await timeToServing(stepCommand('chat_server_ii_6.ts'), runs),
+    runs,
   };
   console.log(`\nstart: from the command to "Serving on", median of ${runs} runs`);
   table(

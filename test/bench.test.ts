@@ -105,6 +105,27 @@ describe('the delivery check', () => {
     expect(receiver.cut + receiver.disorder + receiver.echoed).toBe(0);
   });
 
+  it.each([
+    ['[m:1:0:3.]', 0, 1], // a point with no digits after it
+    ['[m::0:3]', 0, 1],
+    ['[m:1:0:3.5.6]', 0, 1],
+    ['[m:1:0:.5]', 0, 1],
+    ['[m:1:0:3:4]', 0, 1],
+    ['[m:1:0]', 0, 1],
+    ['[m:01:000:3.50]', 1, 0], // leading zeros are numbers all the same
+    ['[m:12345678901234567890:0:3]', 1, 0],
+  ])(
+    'reads %s as the token pattern does: %i delivered, %i cut, then the next one whole',
+    (token, whole, cut) => {
+      const { receiver, got } = received();
+      receiver.feed(`c1 a dit : ${token}\nc2 a dit : ${line(2, 0)}`);
+      expect(receiver.delivered).toBe(whole + 1);
+      expect(receiver.cut).toBe(cut);
+      expect(got.at(-1)).toEqual([2, 0, 10]);
+      if (whole) expect(got[0]!.slice(1)).toEqual([0, Number(token.split(':')[3]!.slice(0, -1))]);
+    },
+  );
+
   it('counts a token a relayed read cut in two as cut and lost, not as delivered', () => {
     const { receiver } = received();
     const whole = line(1, 0);

@@ -1,14 +1,14 @@
 // Broken versions of our own step files for the checker's tests: the file with one piece of text replaced,
-// type-stripped and written beside the compiled step files (so that its npm imports resolve the same way).
+// type-stripped and run as the course runs step files (scripts/stepfile.ts), beside the compiled ones.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import ts from 'typescript';
+import { STEP_NODE_FLAGS, stripTypes } from '../scripts/stepfile.ts';
 import { filePath, ROOT } from '../scripts/steps.ts';
 
 const dir = join(ROOT, 'node_modules', '.cache', 'tp6-mutants');
 
-/** The step file with each `[from, to]` replaced, type-stripped; throws unless each `from` is there once. */
+/** The step file with each `[from, to]` replaced; throws unless each `from` is there once. */
 function mutantSource(file: string, replacements: readonly [string, string][]): string {
   let source = readFileSync(filePath(file), 'utf8');
   for (const [from, to] of replacements) {
@@ -16,29 +16,22 @@ function mutantSource(file: string, replacements: readonly [string, string][]): 
     if (count !== 1) throw new Error(`${file}: ${JSON.stringify(from)} is there ${count} times, not once`);
     source = source.replace(from, () => to);
   }
-  return ts.transpileModule(source, {
-    compilerOptions: {
-      module: ts.ModuleKind.ESNext,
-      target: ts.ScriptTarget.ES2022,
-      verbatimModuleSyntax: true,
-    },
-    fileName: file,
-  }).outputText;
+  return source;
 }
 
 /** The command running `file` with each `[from, to]` replaced, written beside the compiled step files. */
 export function mutant(file: string, ...replacements: [string, string][]): string[] {
-  const outputText = mutantSource(file, replacements);
+  const outputText = stripTypes(mutantSource(file, replacements), filePath(file)); // the original's place
   const hash = createHash('sha256').update(outputText).digest('hex').slice(0, 16);
   const path = join(dir, `${file.replace(/\.ts$/, '')}-${hash}.mjs`);
   mkdirSync(dir, { recursive: true });
   writeFileSync(path, outputText);
-  return [process.execPath, path];
+  return [process.execPath, ...STEP_NODE_FLAGS, path];
 }
 
 /** The same, written into `folder` under the file's own name (a program that reads files beside itself). */
 export function mutantIn(folder: string, file: string, ...replacements: [string, string][]): string[] {
   const path = join(folder, file.replace(/\.ts$/, '.mjs'));
-  writeFileSync(path, mutantSource(file, replacements));
-  return [process.execPath, path];
+  writeFileSync(path, stripTypes(mutantSource(file, replacements), join(folder, file))); // its own place
+  return [process.execPath, ...STEP_NODE_FLAGS, path];
 }

@@ -244,7 +244,7 @@ describe.concurrent('npm run step', () => {
     await expectOneLineError(
       startLaunched(join(copy, 'scripts/step.ts'), ['--help'], { cwd: copy }),
       1,
-      /^error: step\.ts cannot be built: /,
+      /^error: step\.ts cannot be prepared: /,
     );
   });
 

@@ -109,9 +109,10 @@ let inBurst = false;
 /** When the chunk being checked came. */
 let arrivedAt = 0;
 
-/** Checks the inbox, during the burst once nothing was read for QUIET_READS_MS (looking after each poll). */
+/** Checks the inbox: during the burst, once nothing was read for QUIET_READS_MS. */
 function readInboxWhenQuiet(): void {
-  if (inBurst && since() - lastByte < QUIET_READS_MS) setImmediate(readInboxWhenQuiet);
+  const quietFor = since() - lastByte;
+  if (inBurst && quietFor < QUIET_READS_MS) setTimeout(readInboxWhenQuiet, QUIET_READS_MS - quietFor);
   else readInbox();
 }
 

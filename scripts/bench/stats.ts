@@ -71,10 +71,10 @@ export function median(values: readonly number[]): number {
 
 /**
  * Several runs' figures as one, field by field: the median of each number (nested objects alike), the first
- * run's value for anything else. One run disturbed by the machine then moves no figure.
+ * run's value that has one for anything else. One run disturbed by the machine then moves no figure.
  */
 export function medianRun<T>(runs: readonly T[]): T {
-  const first = runs[0];
+  const first = runs.find((run) => run !== undefined); // a figure one run lacks is taken from the others
   if (typeof first === 'number') return median(runs as readonly number[]) as T;
   if (first === null || typeof first !== 'object' || ArrayBuffer.isView(first)) return first as T;
   const fields = Object.keys(first).map((key) => [

@@ -28,9 +28,10 @@ const WORDS = {
       `${b.machine.node}, ${b.machine.python}. Chat: every client joins, then ${b.load.senders} ` +
       `of them send ${b.load.messages} messages each, all at once. Our server runs as \`npm run ` +
       `step 6 server\` starts it: \`${b.ours ?? 'node'}\`. Each chat figure is the median of ` +
-      `${b.runs ?? 1} run${(b.runs ?? 1) > 1 ? 's' : ''}, ours and Python in turn; a loss in any run is kept.`,
-    start: (npm: string, alone: string) =>
-      `\`npm run step 6 server\` listens ${npm} s after the command (median of 5), the server ` +
+      `${b.runs ?? 1} run${(b.runs ?? 1) > 1 ? 's' : ''}, ours and Python in turn, taken figure by figure (a ` +
+      `p50 and a p99 may come from different runs); a loss in any run is kept.`,
+    start: (runs: number, npm: string, alone: string) =>
+      `\`npm run step 6 server\` listens ${npm} s after the command (median of ${runs}), the server ` +
       `alone ${alone} s: npm and the runner take the rest.`,
     clients: 'clients',
     ours: 'ours',
@@ -68,9 +69,10 @@ const WORDS = {
       `${b.load.senders} d'entre eux envoient ${b.load.messages} messages chacun, tous d'un coup ` +
       `. Notre serveur tourne comme \`npm run step 6 server\` le lance : \`${b.ours ?? 'node'}\`. ` +
       `Chaque mesure du chat est la médiane de ${b.runs ?? 1} passage${(b.runs ?? 1) > 1 ? 's' : ''}, ` +
-      `le nôtre et Python à tour de rôle ; une perte dans l'un d'eux est gardée.`,
-    start: (npm: string, alone: string) =>
-      `\`npm run step 6 server\` écoute ${npm} s après la commande (médiane de 5), le serveur ` +
+      `le nôtre et Python à tour de rôle, prise chiffre par chiffre (un p50 et un p99 peuvent venir de ` +
+      `passages différents) ; une perte dans l'un d'eux est gardée.`,
+    start: (runs: number, npm: string, alone: string) =>
+      `\`npm run step 6 server\` écoute ${npm} s après la commande (médiane de ${runs}), le serveur ` +
       `seul ${alone} s : npm et le lanceur prennent le reste.`,
     clients: 'clients',
     ours: 'le nôtre',
@@ -131,7 +133,8 @@ export function benchTables(lang: Lang, bench = loadBench()): string {
   const w = WORDS[lang];
   if (!bench) return w.none;
   const out: string[] = [w.measured(bench), ''];
-  if (bench.start) out.push(w.start(num(lang, bench.start.npm, 2), num(lang, bench.start.alone, 2)), '');
+  if (bench.start)
+    out.push(w.start(bench.start.runs, num(lang, bench.start.npm, 2), num(lang, bench.start.alone, 2)), '');
   out.push(`| ${w.clients} | | ${w.ours} | Python | ${w.ratio} |`, '|---|---|---|---|---|');
   const ratios = (o: RunFigures, p: RunFigures | undefined): string[] => [
     ratioText(o.join.p50, p?.join.p50),

@@ -1,0 +1,1 @@
+export function keepPlace(code: string, original: string): string;
