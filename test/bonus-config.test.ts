@@ -7,11 +7,10 @@ import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SERVING, startChatServer } from '../scripts/chat-wire.ts';
-import { runChatDemo } from '../scripts/demos/chat.ts';
 import { start, stopAll, type Proc } from '../scripts/proc.ts';
 import { startStepFile, stepCommand } from '../scripts/stepfile.ts';
-import { ROOT, filePath, findStep } from '../scripts/steps.ts';
-import { checkStep, failuresOf, mutant } from './bonus-helpers.ts';
+import { ROOT, filePath } from '../scripts/steps.ts';
+import { checkStep, failuresOf, mutant, playDemo } from './bonus-helpers.ts';
 import { dump, python } from './check-helpers.ts';
 import { expectOneLineError, tempDir } from './helpers.ts';
 
@@ -263,14 +262,7 @@ describe.concurrent('the checker on step 10, without config.default', () => {
 
 describe('the demo of step 10', () => {
   it('runs its scenario to the end: options, an option over PORT, --help, a bad value', async () => {
-    let text = '';
-    const out = {
-      isTTY: false,
-      write: (chunk: string) => Boolean((text += chunk)),
-    } as unknown as NodeJS.WriteStream;
-    const { code, unfinished } = await runChatDemo(findStep('10'), { out });
-    expect(code, text).toBe(0);
-    expect(unfinished).toEqual([]);
+    const text = await playDemo('10');
     expect(text).toMatch(/^▶ alice: chat_client_iii_4\.ts --address 127\.0\.0\.1 --port \d+$/m);
     expect(text).toMatch(/^alice +\| Annonce : alice a rejoint la chatroom$/m);
     expect(text).toMatch(

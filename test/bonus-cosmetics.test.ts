@@ -5,15 +5,15 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import net from 'node:net';
 import { once } from 'node:events';
-import { runChatDemo } from '../scripts/demos/chat.ts';
 import { stopAll, TSX_IMPORT } from '../scripts/proc.ts';
 import { type WireClient, startChatServer } from '../scripts/chat-wire.ts';
 import { startStepFile, stepCommand } from '../scripts/stepfile.ts';
-import { ROOT, filePath, findStep } from '../scripts/steps.ts';
+import { ROOT, filePath } from '../scripts/steps.ts';
 import { check, dump, failures } from './check-helpers.ts';
 import { closeConnections, connect } from './chat-helpers.ts';
 import { mutant } from './mutants.ts';
 import { openTerminal, shellWord } from './tmux.ts';
+import { playDemo } from './bonus-helpers.ts';
 import './helpers.ts';
 
 afterAll(async () => {
@@ -233,15 +233,7 @@ describe('07 · the checker', () => {
 
 describe('07 · the demo', () => {
   it('`npm run step 7` plays its scenario: the echo, the time, and the raw line in a 06 client', async () => {
-    let text = '';
-    const write = (chunk: string): boolean => {
-      text += chunk;
-      return true;
-    };
-    const out = { isTTY: false, write } as unknown as NodeJS.WriteStream;
-    const { code, unfinished } = await runChatDemo(findStep('7'), { out });
-    expect(code, text).toBe(0);
-    expect(unfinished).toEqual([]);
+    const text = await playDemo('7');
     expect(text).toMatch(/^alice +\| Vous avez dit : bonjour bob$/m);
     expect(text).toMatch(/^bob +\| \[\d\d:\d\d\] alice a dit : bonjour bob$/m);
     expect(text).toMatch(/^dave +\| Message\|\d{4}-[^|]+Z\|#[0-9a-f]{6}\|alice\|bonjour bob$/m);

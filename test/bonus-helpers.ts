@@ -1,6 +1,9 @@
-// Shared by the bonus tests of steps 09 and 10: their mutants, their checker runs with generous waits, and
-// the checker's results without the one check that a busy port 8888 (another program) leaves unjudged.
+// Shared by the bonus tests: their mutants, their checker runs with generous waits, the checker's results
+// without the one check that a busy port 8888 (another program) leaves unjudged, and their demos.
+import { expect } from 'vitest';
 import type { CheckReport } from '../scripts/check/report.ts';
+import { runChatDemo } from '../scripts/demos/chat.ts';
+import { findStep } from '../scripts/steps.ts';
 import { check, failures, type RunOptions } from './check-helpers.ts';
 import { mutant as mutantOf, mutantIn } from './mutants.ts';
 
@@ -19,4 +22,15 @@ export function failuresOf(report: CheckReport): string[] {
 /** The checker on a step with generous waits: only a wait that fails lasts, and two cores may be busy. */
 export function checkStep(step: string, command: string[], options: RunOptions = {}): Promise<CheckReport> {
   return check(step, command, { waitMs: 4_000, exitMs: 4_000, ...options });
+}
+
+/** Plays a step's demo as `npm run step N` does and returns its transcript; the demo must end cleanly. */
+export async function playDemo(step: string, options: { cwd?: string } = {}): Promise<string> {
+  let text = '';
+  const write = (chunk: string): boolean => Boolean((text += chunk));
+  const out = { isTTY: false, write } as unknown as NodeJS.WriteStream;
+  const { code, unfinished } = await runChatDemo(findStep(step), { out, ...options });
+  expect(code, text).toBe(0);
+  expect(unfinished).toEqual([]);
+  return text;
 }

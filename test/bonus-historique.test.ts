@@ -8,13 +8,13 @@ import { once } from 'node:events';
 import { basename, dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type WireClient, startChatServer } from '../scripts/chat-wire.ts';
-import { runChatDemo } from '../scripts/demos/chat.ts';
 import { stopAll, type Proc } from '../scripts/proc.ts';
 import { startStepFile, stepCommand } from '../scripts/stepfile.ts';
-import { findStep, ROOT } from '../scripts/steps.ts';
+import { ROOT } from '../scripts/steps.ts';
 import { closeConnections, connect } from './chat-helpers.ts';
 import { expectOneLineError, tempDir } from './helpers.ts';
 import { openTerminal, shellWord } from './tmux.ts';
+import { playDemo } from './bonus-helpers.ts';
 
 afterEach(async () => {
   closeConnections();
@@ -231,17 +231,7 @@ describe('chat_client_iii_7', () => {
 });
 
 it('`npm run step 13` plays its scenario to the end, history across a restart, and removes its folder', async () => {
-  let out = '';
-  const write = (chunk: string): boolean => {
-    out += chunk;
-    return true;
-  };
-  const sink = { isTTY: false, write };
-  const { code, unfinished } = await runChatDemo(findStep('13'), {
-    out: sink as unknown as NodeJS.WriteStream,
-  });
-  expect(code, out).toBe(0);
-  expect(unfinished).toEqual([]);
+  const out = await playDemo('13');
   expect(out).toMatch(/^carol +\| bob a dit : ok, je t'attends$/m);
   const file = out.match(/History: 3 messages read from (\S+)/)![1]!;
   expect(existsSync(dirname(file))).toBe(false);

@@ -6,15 +6,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { runChatDemo } from '../scripts/demos/chat.ts';
 import { stopAll, type Proc } from '../scripts/proc.ts';
 import { type WireClient, startChatServer } from '../scripts/chat-wire.ts';
 import { startStepFile, stepCommand } from '../scripts/stepfile.ts';
-import { findStep } from '../scripts/steps.ts';
 import { check, dump, failures } from './check-helpers.ts';
 import { closeConnections, connect } from './chat-helpers.ts';
 import { tempDir } from './helpers.ts';
 import { mutant } from './mutants.ts';
+import { playDemo } from './bonus-helpers.ts';
 
 afterAll(async () => {
   closeConnections();
@@ -259,15 +258,7 @@ describe('08 · the checker', () => {
 
 describe('08 · the demo', () => {
   it('`npm run step 8` plays its scenario: bob leaves, comes back with his ID, misses what was said', async () => {
-    let text = '';
-    const write = (chunk: string): boolean => {
-      text += chunk;
-      return true;
-    };
-    const out = { isTTY: false, write } as unknown as NodeJS.WriteStream;
-    const { code, unfinished } = await runChatDemo(findStep('8'), { out });
-    expect(code, text).toBe(0);
-    expect(unfinished).toEqual([]);
+    const text = await playDemo('8');
     expect(text).toMatch(/^bob +\| Welcome back bob !$/m);
     expect(text).toMatch(/^alice +\| bob est de retour !$/m);
     expect(text).not.toMatch(/^bob +\| alice a dit : bob ne lira pas ceci$/m);

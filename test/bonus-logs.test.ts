@@ -5,11 +5,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SERVING, startChatServer } from '../scripts/chat-wire.ts';
-import { runChatDemo } from '../scripts/demos/chat.ts';
 import { stopAll } from '../scripts/proc.ts';
 import { startStepFile, stepCommand } from '../scripts/stepfile.ts';
-import { findStep } from '../scripts/steps.ts';
-import { checkStep, failuresOf, mutant } from './bonus-helpers.ts';
+import { checkStep, failuresOf, mutant, playDemo } from './bonus-helpers.ts';
 import { closeConnections, connect } from './chat-helpers.ts';
 import { dump, python } from './check-helpers.ts';
 import { tempDir } from './helpers.ts';
@@ -239,14 +237,7 @@ describe.concurrent('the checker on step 09', () => {
 describe('the demo of step 09', () => {
   it('runs its scenario to the end and leaves the story in logs/server.log and logs/client.log', async () => {
     const cwd = tempDir();
-    let text = '';
-    const out = {
-      isTTY: false,
-      write: (chunk: string) => Boolean((text += chunk)),
-    } as unknown as NodeJS.WriteStream;
-    const { code, unfinished } = await runChatDemo(findStep('9'), { out, cwd });
-    expect(code, text).toBe(0);
-    expect(unfinished).toEqual([]);
+    const text = await playDemo('9', { cwd });
     expect(text).toMatch(/^server +\| \d\d:\d\d:\d\d Sent: alice a dit : salut bob$/m);
     expect(logLines(join(cwd, 'logs', 'server.log'))).toContain('Sent: Annonce : bob a quitté la chatroom');
     expect(logLines(join(cwd, 'logs', 'client.log'))).toContain('Received: alice a dit : salut bob');

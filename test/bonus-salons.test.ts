@@ -5,14 +5,14 @@ import net from 'node:net';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type WireClient, startChatServer } from '../scripts/chat-wire.ts';
-import { runChatDemo } from '../scripts/demos/chat.ts';
 import { stopAll, type Proc } from '../scripts/proc.ts';
 import { startStepFile, stepCommand } from '../scripts/stepfile.ts';
-import { findStep, ROOT } from '../scripts/steps.ts';
+import { ROOT } from '../scripts/steps.ts';
 import { Watch } from '../scripts/watch.ts';
 import { closeConnections, connect } from './chat-helpers.ts';
 import { expectOneLineError } from './helpers.ts';
 import { openTerminal, shellWord } from './tmux.ts';
+import { playDemo } from './bonus-helpers.ts';
 
 afterEach(async () => {
   closeConnections();
@@ -250,16 +250,7 @@ describe('chat_client_iii_8', () => {
 });
 
 it('`npm run step 14` plays its scenario to the end: two rooms that do not hear each other', async () => {
-  let out = '';
-  const write = (chunk: string): boolean => {
-    out += chunk;
-    return true;
-  };
-  const { code, unfinished } = await runChatDemo(findStep('14'), {
-    out: { isTTY: false, write } as unknown as NodeJS.WriteStream,
-  });
-  expect(code, out).toBe(0);
-  expect(unfinished).toEqual([]);
+  const out = await playDemo('14');
   expect(out).toMatch(/^bob +\| Salons : jeux \(1\), cuisine \(1\)$/m);
   expect(out).not.toMatch(/^carol +\| .*(partie|carrément|bob)/m);
   expect(out).not.toMatch(/^(alice|bob) +\| .*soupe/m);
