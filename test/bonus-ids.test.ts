@@ -207,8 +207,8 @@ describe('08 · the checker', () => {
             'send(socket, Buffer.from(`Welcome back ${pseudo} !\\n${LAST}\\n`));',
           ],
           [
-            'for (const message of messages) console.log(',
-            'LAST = `${pseudo} a dit : ${messages.at(-1)}`;\nfor (const message of messages) console.log(',
+            'console.log(messages.map(',
+            'LAST = `${pseudo} a dit : ${messages.at(-1)}`;\nconsole.log(messages.map(',
           ],
         ),
       'server',

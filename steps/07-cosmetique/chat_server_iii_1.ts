@@ -53,24 +53,29 @@ function visible(text: string): string {
 }
 
 /**
- * The sockets written to during this turn of the event loop, corked: what a turn writes to a socket waits
- * in its buffer and leaves in one system call when the turn ends (uncork), however many messages it holds.
+ * What each socket is sent during this turn of the event loop. A write costs far more than the bytes it
+ * carries, so each socket gets one write when the turn ends, however many messages it holds.
  */
-const CORKED = new Set<net.Socket>();
+const PENDING = new Map<net.Socket, Buffer[]>();
 
 function send(socket: net.Socket, data: Buffer): void {
-  if (!socket.writable) return;
-  if (CORKED.size === 0) setImmediate(uncorkAll); // once every read of this turn is handled
-  if (!CORKED.has(socket)) {
-    socket.cork();
-    CORKED.add(socket);
-  }
-  socket.write(data);
+  if (PENDING.size === 0) setImmediate(sendPending); // once every read of this turn is handled
+  const chunks = PENDING.get(socket);
+  if (chunks) chunks.push(data);
+  else PENDING.set(socket, [data]);
 }
 
-function uncorkAll(): void {
-  for (const socket of CORKED) socket.uncork();
-  CORKED.clear();
+/** Writes what each socket was sent this turn; the readers sent the same chunks share one copy of them. */
+function sendPending(): void {
+  let last: Buffer[] = [];
+  let bytes = Buffer.alloc(0);
+  for (const [socket, chunks] of PENDING) {
+    if (chunks.length !== last.length || chunks.some((chunk, i) => chunk !== last[i])) {
+      [last, bytes] = [chunks, Buffer.concat(chunks)];
+    }
+    if (socket.writable) socket.write(bytes);
+  }
+  PENDING.clear();
 }
 
 /** Sends `text` to every client but the one at `exceptAddress`: encoded once, the same bytes for all. */
@@ -147,7 +152,7 @@ function join(socket: net.Socket, address: string, hello: string): Client | unde
 function relay(address: string, client: Client, messages: string[]): void {
   if (messages.length === 0) return;
   const time = new Date().toISOString(); // when the server received them, in UTC
-  for (const message of messages) console.log(`Message received from ${address} : ${visible(message)}`);
+  console.log(messages.map((message) => `Message received from ${address} : ${visible(message)}`).join('\n'));
   const echo = messages.map((message) => `Vous avez dit : ${message}`).join('\n');
   send(client.socket, Buffer.from(`${echo}\n`));
   const relayed = messages.map((message) => `Message|${time}|${client.colour}|${client.pseudo}|${message}`);
@@ -236,6 +241,7 @@ console.log(`Serving on ${address.includes(':') ? `[${address}]` : address}:${po
 /** Ctrl+C or SIGTERM: every connection is told it is over, then the server goes. */
 function stop(): void {
   console.log('Stopping: closing every connection');
+  sendPending(); // what this turn relayed leaves before the end
   CLIENTS.clear(); // the leaving clients are not announced to each other
   server.close(() => process.exit(0));
   for (const socket of CONNECTIONS) socket.end();
