@@ -9,9 +9,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { SERVING } from './chat-wire.ts';
-import { UsageError, isEntryPoint, runMain } from './cli.ts';
+import { HelpRequest, UsageError, isEntryPoint, parseCommandLine, runMain } from './cli.ts';
 import { DEFAULT_SITES, type Site, startFakeWeb, writeUrlList } from './fakeweb.ts';
 import { launchServer } from './bench/launcher.ts';
 import { defaultThreads, runLoad, together, type RunFigures } from './bench/load.ts';
@@ -23,7 +22,7 @@ import { ROOT } from './steps.ts';
 import { reportedSeconds } from './web-lines.ts';
 
 const USAGE =
-  'npm run bench -- [web] [chat] [sleep] [--clients N,N…] [--senders N] [--messages N] [--threads N] ' +
+  'usage: npm run bench -- [web] [chat] [sleep] [--clients N,N…] [--senders N] [--messages N] [--threads N] ' +
   '[--runs N] [--save] [--cwd DIR] [-- <server command…>]';
 export const BENCH_JSON = join(ROOT, 'docs-src', 'bench.json');
 /** The Python of the lab's web scripts: Debian packages requests, aiohttp and aiofiles for it only. */
@@ -422,28 +421,24 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const dashes = argv.indexOf('--');
   const command = dashes >= 0 ? argv.slice(dashes + 1) : undefined;
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
+  const { values, positionals } = parseCommandLine(
+    {
       args: dashes >= 0 ? argv.slice(0, dashes) : argv,
       allowPositionals: true,
       options: {
-        clients: { type: 'string' },
+        clients: { type: 'string', default: '100,1000' },
         senders: { type: 'string', default: '20' },
         messages: { type: 'string', default: '50' },
         threads: { type: 'string', default: String(defaultThreads()) },
         runs: { type: 'string' },
         save: { type: 'boolean' },
-        cwd: { type: 'string' },
+        cwd: { type: 'string', default: '.' },
+        help: { type: 'boolean', short: 'h' },
       },
-    });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message.split('. ')[0]}; ${USAGE}`);
-  }
-  const { values, positionals } = parsed as {
-    values: Record<string, string | boolean | undefined>;
-    positionals: string[];
-  };
+    },
+    USAGE,
+  );
+  if (values.help) throw new HelpRequest(USAGE);
   const parts = new Set(positionals.length > 0 ? positionals : command ? ['chat'] : ['web', 'chat']);
   for (const part of parts)
     if (!['web', 'chat', 'sleep'].includes(part)) throw new UsageError(`no part "${part}"; ${USAGE}`);
@@ -451,18 +446,16 @@ async function main(): Promise<void> {
     throw new UsageError(
       `a command goes after "chat --", e.g. npm run bench -- chat -- python3 chat_server_ii_6.py`,
     );
-  const sizes = String(values.clients ?? (command ? '100,1000' : '100,1000'))
-    .split(',')
-    .map((s) => wholeNumber('clients', s));
+  const sizes = values.clients.split(',').map((s) => wholeNumber('clients', s));
   const load = {
-    senders: wholeNumber('senders', String(values.senders)),
-    messages: wholeNumber('messages', String(values.messages)),
-    threads: wholeNumber('threads', String(values.threads)),
+    senders: wholeNumber('senders', values.senders),
+    messages: wholeNumber('messages', values.messages),
+    threads: wholeNumber('threads', values.threads),
   };
   if (sizes.some((n) => n < Math.max(2, load.senders)))
     throw new UsageError('--clients must be at least 2 and at least --senders');
   // web figures hardly move from run to run; chat ones do with whatever else the machine is doing
-  const runs = values.runs === undefined ? undefined : wholeNumber('runs', String(values.runs));
+  const runs = values.runs === undefined ? undefined : wholeNumber('runs', values.runs);
   if (values.save && command)
     throw new UsageError('--save keeps the figures of our servers, not of a command');
 
@@ -479,7 +472,7 @@ async function main(): Promise<void> {
           load,
           runs ?? 3,
           command,
-          resolve(process.env.INIT_CWD ?? process.cwd(), String(values.cwd ?? '.')),
+          resolve(process.env.INIT_CWD ?? process.cwd(), values.cwd),
         )
       : [];
     if (values.save) {

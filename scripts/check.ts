@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs as parseArgv } from 'node:util';
-import { colourer, isEntryPoint, runMain, UsageError } from './cli.ts';
+import { colourer, HelpRequest, isEntryPoint, runMain, UsageError } from './cli.ts';
 import { stopAllOnSignals } from './proc.ts';
 import { findStep, LANGS, type Lang } from './steps.ts';
 import { runCheck } from './check/run.ts';
@@ -120,7 +120,7 @@ function readArgs(argv: readonly string[]): Raw {
     }
     values[name] = token.value ?? true;
   }
-  if (values.help) throw new UsageError(USAGE);
+  if (values.help) throw new HelpRequest(USAGE);
   return { values, stepQuery, command };
 }
 

@@ -6,6 +6,9 @@ import { stopAll } from './proc.ts';
 /** A mistake of the user's: printed as one line, exit code 2. */
 export class UsageError extends Error {}
 
+/** `--help`: its message, the usage, goes to standard output, and the script exits 0. */
+export class HelpRequest extends Error {}
+
 /** Runs a script's main; any error becomes one line on stderr and a non-zero exit, never a stack trace. */
 export function runMain(main: () => Promise<number | void>): void {
   main().then(
@@ -13,6 +16,10 @@ export function runMain(main: () => Promise<number | void>): void {
       process.exitCode = code ?? 0;
     },
     (error: unknown) => {
+      if (error instanceof HelpRequest) {
+        console.log(error.message);
+        return;
+      }
       const message = error instanceof Error ? error.message : String(error);
       console.error(`error: ${message}`);
       process.exitCode = error instanceof UsageError ? 2 : 1;

@@ -1,6 +1,7 @@
 // The bench's own logic (scripts/bench/): percentiles, the delivery check, /proc, the command launcher, and a
 // small load on our step 06 server. No figure of time is asserted: only counts and what must hold.
 import { afterEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import { Receiver, messageLine } from '../scripts/bench/deliveries.ts';
 import { launchServer } from '../scripts/bench/launcher.ts';
 import { runLoad, together, type RunFigures } from '../scripts/bench/load.ts';
@@ -21,7 +22,7 @@ import {
   spread,
 } from '../scripts/bench/stats.ts';
 import { UsageError } from '../scripts/cli.ts';
-import { stopAll } from '../scripts/proc.ts';
+import { startTs, stopAll } from '../scripts/proc.ts';
 import { stepCommand } from '../scripts/stepfile.ts';
 import { ROOT } from '../scripts/steps.ts';
 
@@ -276,5 +277,35 @@ describe('a server that never answers the Hello', () => {
     } finally {
       await server.stop();
     }
+  });
+});
+
+describe('npm run bench, its command line', () => {
+  const bench = async (args: string[]) => {
+    const proc = startTs(join(ROOT, 'scripts', 'bench.ts'), args, { cwd: ROOT, env: { NO_COLOR: '1' } });
+    const { code } = await proc.waitExit(25_000);
+    return { code, stdout: proc.stdout, stderr: proc.stderr };
+  };
+
+  it.each([['--help'], ['-h']])('%s prints the usage and exits 0, measuring nothing', async (flag) => {
+    const { code, stdout, stderr } = await bench([flag]);
+    expect(code).toBe(0);
+    expect(stdout.trim()).toMatch(
+      /^usage: npm run bench -- \[web\] \[chat\] \[sleep\] .*<server command…>\]$/,
+    );
+    expect(stderr).toBe('');
+  });
+
+  it.each([
+    [['--wat'], /^error: unknown option "--wat"; usage: npm run bench/],
+    [['--clients', '1000,x'], /^error: --clients takes a whole number ≥ 1, not "x"$/],
+    [['nope'], /^error: no part "nope"; usage: npm run bench/],
+    [['chat', '--save', '--', 'python3', 'x.py'], /^error: --save keeps the figures of our servers/],
+  ])('%j exits 2 with one line, no stack trace', async (args, message) => {
+    const { code, stdout, stderr } = await bench(args);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr.trim()).toMatch(message);
   });
 });

@@ -95,6 +95,13 @@ describe('bad input: a usage error with one clear line', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(message);
   });
+
+  it('--help prints the usage on standard output and exits 0', async () => {
+    const { code, stdout, stderr } = await cli(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^usage: npm run check -- <step> /);
+    expect(stderr).toBe('');
+  });
 });
 
 describe.concurrent('a run', () => {
