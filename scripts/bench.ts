@@ -24,6 +24,8 @@ import { reportedSeconds } from './web-lines.ts';
 const USAGE =
   'usage: npm run bench -- [web] [chat] [sleep] [--clients N,N…] [--senders N] [--messages N] [--threads N] ' +
   '[--runs N] [--save] [--cwd DIR] [-- <server command…>]';
+/** Chat figures move with whatever else the machine does: each is the median of this many runs a side. */
+const CHAT_RUNS = 5;
 export const BENCH_JSON = join(ROOT, 'docs-src', 'bench.json');
 /** The Python of the lab's web scripts: Debian packages requests, aiohttp and aiofiles for it only. */
 const WEB_PYTHON = '/usr/bin/python3';
@@ -454,7 +456,7 @@ async function main(): Promise<void> {
   };
   if (sizes.some((n) => n < Math.max(2, load.senders)))
     throw new UsageError('--clients must be at least 2 and at least --senders');
-  // web figures hardly move from run to run; chat ones do with whatever else the machine is doing
+  // web figures hardly move from run to run (one run unless asked); chat ones take CHAT_RUNS
   const runs = values.runs === undefined ? undefined : wholeNumber('runs', values.runs);
   if (values.save && command)
     throw new UsageError('--save keeps the figures of our servers, not of a command');
@@ -470,7 +472,7 @@ async function main(): Promise<void> {
       ? await benchChat(
           sizes,
           load,
-          runs ?? 3,
+          runs ?? CHAT_RUNS,
           command,
           resolve(process.env.INIT_CWD ?? process.cwd(), values.cwd),
         )
@@ -480,7 +482,7 @@ async function main(): Promise<void> {
         machine: box,
         date: new Date().toISOString().slice(0, 10),
         load,
-        runs: runs ?? 3,
+        runs: runs ?? CHAT_RUNS,
         ours: oursLaunch(),
         start: started,
         chat,
