@@ -22,8 +22,8 @@ import { ROOT } from './steps.ts';
 import { reportedSeconds } from './web-lines.ts';
 
 const USAGE =
-  'usage: npm run bench -- [web] [chat] [sleep] [--clients N,N…] [--senders N] [--messages N] [--threads N] ' +
-  '[--runs N] [--save] [--cwd DIR] [-- <server command…>]';
+  'usage: npm run bench -- [web] [chat] [sleep] [--clients N,N…] [--senders N] [--messages N] ' +
+  '[--threads N] [--runs N] [--save] [--cwd DIR] [-- <server command…>]';
 /** Chat figures move with whatever else the machine does: each is the median of this many runs a side. */
 const CHAT_RUNS = 5;
 export const BENCH_JSON = join(ROOT, 'docs-src', 'bench.json');

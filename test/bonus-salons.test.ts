@@ -95,6 +95,15 @@ describe('chat_server_iii_8 over TCP', () => {
     ]);
   });
 
+  it('sends the rooms before the error when a Hello and a bad room come in one write', async () => {
+    const { port } = await startChatServer(SERVER);
+    await enter(port, 'alice', 'jeux');
+    const mallory = await connect(port);
+    await mallory.send('Hello|mallory\nSalon|a:b\n');
+    await mallory.waitForClose();
+    expect(mallory.lines).toEqual(['Salons : jeux (1)', BAD_ROOM]);
+  });
+
   it('takes a room of 32 characters, accents included, and a Hello and its room sent at once', async () => {
     const { port } = await startChatServer(SERVER);
     const long = 'é'.repeat(32);

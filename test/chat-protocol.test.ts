@@ -7,6 +7,9 @@ import type { Proc } from '../scripts/proc.ts';
 import { type WireClient, startChatServer } from '../scripts/chat-wire.ts';
 import { freePort } from '../scripts/ports.ts';
 import { startStepFile } from '../scripts/stepfile.ts';
+import { parseStat } from '../scripts/bench/procfs.ts';
+import { readFileSync } from 'node:fs';
+import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 
 afterEach(async () => {
   closeConnections();
@@ -14,6 +17,11 @@ afterEach(async () => {
 
 function startClient(file: string, port: number): Proc {
   return startStepFile(file, { HOST: '127.0.0.1', PORT: String(port) });
+}
+
+/** Resolves once the process is stopped (state T in /proc), so that what happens next waits for it. */
+async function stopped(pid: number): Promise<void> {
+  while (parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8')).state !== 'T') await setImmediatePromise();
 }
 
 /** Two pseudo'd clients that have both seen each other's arrival. */
@@ -266,6 +274,23 @@ describe('06 · II.6 déconnexion', () => {
     // bob is out of CLIENTS: the room still works for the others
     await alice.send('oui\n');
     await carol.waitForLine('alice a dit : oui');
+  });
+
+  it('a client that half-closes still gets what was relayed to it in the same turn of the loop', async () => {
+    const { proc, port } = await startChatServer('chat_server_ii_6.ts');
+    const [alice, bob] = await pair(port);
+    // bob's message and alice's end reach the server in one turn of its loop: it is stopped meanwhile
+    process.kill(proc.pid!, 'SIGSTOP');
+    try {
+      await stopped(proc.pid!);
+      await bob.send('coucou\n');
+      alice.end(); // she will not write any more, but still reads
+      await once(alice.socket, 'finish');
+    } finally {
+      process.kill(proc.pid!, 'SIGCONT');
+    }
+    await alice.waitForClose();
+    expect(alice.lines).toContain('bob a dit : coucou');
   });
 
   it('a connection that never said Hello, or was refused, leaves without an announcement', async () => {

@@ -138,7 +138,8 @@ function connect(client: Client): Promise<void> {
     const onRead = (length: number): boolean => {
       lastByte = since();
       if (inbox.length === 0) setImmediate(readInboxWhenQuiet);
-      inbox.push({ client, chunk: READ_BUFFER.toString('latin1', 0, length), at: lastByte }); // tokens are ASCII
+      const chunk = READ_BUFFER.toString('latin1', 0, length); // tokens are ASCII
+      inbox.push({ client, chunk, at: lastByte });
       return true; // go on reading
     };
     const socket = net.connect({

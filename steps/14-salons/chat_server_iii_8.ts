@@ -65,15 +65,25 @@ function send(socket: net.Socket, data: Buffer): void {
   else PENDING.set(socket, [data]);
 }
 
-/** Writes what each socket was sent this turn; the readers sent the same chunks share one copy of them. */
+/**
+ * Writes what each socket was sent this turn, in one system call each. In a busy room most readers were
+ * sent the same chunks, the longest list: they share one copy of it. Any other socket (a sender, who is not
+ * sent its own messages) has its chunks written corked, without a copy.
+ */
 function sendPending(): void {
-  let last: Buffer[] = [];
-  let bytes = Buffer.alloc(0);
+  if (PENDING.size === 0) return;
+  const lists = [...PENDING.values()];
+  const whole = lists.reduce((longest, chunks) => (chunks.length >= longest.length ? chunks : longest));
+  const wholeBytes = whole.length === 1 ? whole[0]! : Buffer.concat(whole);
   for (const [socket, chunks] of PENDING) {
-    if (chunks.length !== last.length || chunks.some((chunk, i) => chunk !== last[i])) {
-      [last, bytes] = [chunks, Buffer.concat(chunks)];
+    if (!socket.writable) continue;
+    if (chunks.length === whole.length && chunks.every((chunk, i) => chunk === whole[i])) {
+      socket.write(wholeBytes);
+    } else {
+      socket.cork(); // its chunks leave in one system call all the same
+      for (const chunk of chunks) socket.write(chunk);
+      socket.uncork();
     }
-    if (socket.writable) socket.write(bytes);
   }
   PENDING.clear();
 }
@@ -132,6 +142,7 @@ async function roomForAll(): Promise<void> {
 /** Sends the error line, then closes the connection. */
 function refuse(socket: net.Socket, address: string, error: string): void {
   console.log(`Refused ${address}: ${error}`);
+  sendPending(); // the rooms it was sent this turn go before the error
   socket.end(`${error}\n`, () => socket.destroy());
 }
 
@@ -167,6 +178,7 @@ async function handleClientMsg(socket: net.Socket): Promise<void> {
   const address = addressOf(socket);
   // Python would only lose this client's task; Node stops the whole server on an unhandled 'error'.
   socket.on('error', (error) => console.log(`Connection with ${address} lost: ${error.message}`));
+  socket.once('end', sendPending); // our side closes right after: what this turn sent it leaves first
   socket.setEncoding('utf8'); // bytes → text; invalid UTF-8 becomes '�' instead of an exception
   socket.setMaxListeners(0); // every sender may be waiting for this reader's 'drain'
   if (CONNECTIONS.size > MAX_CLIENTS) {
