@@ -15,7 +15,7 @@ import { DEFAULT_SITES, type Site, startFakeWeb, writeUrlList } from './fakeweb.
 import { launchServer } from './bench/launcher.ts';
 import { defaultThreads, runLoad, together, type RunFigures } from './bench/load.ts';
 import { openFileLimit } from './bench/procfs.ts';
-import { kibPerClient, median, ratio } from './bench/stats.ts';
+import { median, memoryPerClient, ratio } from './bench/stats.ts';
 import { start, stopAll, stopAllOnSignals } from './proc.ts';
 import { startStepFile, stepCommand } from './stepfile.ts';
 import { ROOT } from './steps.ts';
@@ -26,6 +26,11 @@ const USAGE =
   '[--threads N] [--runs N] [--save] [--cwd DIR] [-- <server command…>]';
 /** Chat figures move with whatever else the machine does: each is the median of this many runs a side. */
 const CHAT_RUNS = 5;
+/**
+ * The quiet after the joins before the memory is read again, in one run a side: V8's memory reducer
+ * collects a quiet process's garbage 8 s after its last major collection (Python frees each object at once).
+ */
+const SETTLE_MS = 10_000;
 export const BENCH_JSON = join(ROOT, 'docs-src', 'bench.json');
 /** The Python of the lab's web scripts: Debian packages requests, aiohttp and aiofiles for it only. */
 const WEB_PYTHON = '/usr/bin/python3';
@@ -49,6 +54,8 @@ export interface BenchFile {
   load: { senders: number; messages: number; threads: number };
   /** Runs of the chat load per side and size (each figure is their median), and how ours was started. */
   runs: number;
+  /** Seconds of quiet after the joins before the settled memory is read (in the first run a side). */
+  settle?: number;
   ours: string;
   /** Seconds from the command to `Serving on`: the course's `npm run step 6 server`, and the server alone. */
   start?: { npm: number; alone: number; runs: number };
@@ -230,14 +237,15 @@ async function measure(
   command: readonly string[],
   clients: number,
   load: ChatLoad,
-  cwd = ROOT,
+  { cwd = ROOT, settleMs = 0 }: { cwd?: string; settleMs?: number } = {},
 ): Promise<RunFigures> {
   const server = await launchServer(command, {
     cwd,
     env: { MAX_CLIENTS: String(clients + 10) }, // our servers' limit; others ignore it
   });
   try {
-    return await runLoad({ host: server.host, port: server.port, clients, pgrp: server.pgrp, ...load });
+    const where = { host: server.host, port: server.port, pgrp: server.pgrp };
+    return await runLoad({ ...where, clients, settleMs, ...load });
   } finally {
     await server.stop();
   }
@@ -278,6 +286,11 @@ const METRICS: {
   },
   { label: 'server memory idle', value: (r) => r.memory?.idle, text: (r) => mib(r.memory?.idle) },
   { label: 'server memory, all joined', value: (r) => r.memory?.joined, text: (r) => mib(r.memory?.joined) },
+  {
+    label: `… and after ${SETTLE_MS / 1000} s of quiet`,
+    value: (r) => r.memory?.settled,
+    text: (r) => mib(r.memory?.settled),
+  },
   { label: 'server memory peak', value: (r) => r.memory?.peak, text: (r) => mib(r.memory?.peak) },
   {
     label: 'server memory per 1,000 clients',
@@ -336,15 +349,16 @@ async function benchChat(
       continue;
     }
     if (command) {
-      commandRuns.push(await measure(command, clients, load, cwd));
+      commandRuns.push(await measure(command, clients, load, { cwd, settleMs: SETTLE_MS }));
       continue;
     }
     const of = runs > 1 ? `median of ${runs} runs each, in turn` : 'one run each';
     console.log(`\nchat: step 06 server, ${clients.toLocaleString('en')} clients, ${what}; ${of}`);
     const both: { ours: RunFigures[]; python: RunFigures[] } = { ours: [], python: [] };
     for (let i = 0; i < runs; i++) {
-      both.ours.push(await measure(ourCommand, clients, load));
-      both.python.push(await measure([CHAT_PYTHON, PY_CHAT], clients, load));
+      const settleMs = i === 0 ? SETTLE_MS : 0; // the settled memory moves little: one run a side
+      both.ours.push(await measure(ourCommand, clients, load, { settleMs }));
+      both.python.push(await measure([CHAT_PYTHON, PY_CHAT], clients, load, { settleMs }));
     }
     const [ours, python] = [together(both.ours), together(both.python)];
     pairs.push({ clients, ours, python });
@@ -357,16 +371,14 @@ async function benchChat(
   }
   if (pairs.length > 1) {
     const [a, b] = [pairs[0]!, pairs.at(-1)!];
-    const slope = (which: 'ours' | 'python'): number | undefined => {
-      const [x, y] = [a[which]?.memory, b[which]?.memory];
-      return x && y
-        ? kibPerClient({ clients: a.clients, mib: x.joined }, { clients: b.clients, mib: y.joined })
-        : undefined;
-    };
-    const [o, p] = [slope('ours'), slope('python')];
+    const ours = memoryPerClient(a.ours, b.ours);
+    const python = a.python && b.python ? memoryPerClient(a.python, b.python) : {};
+    const kib = (v: number | undefined): string => (v === undefined ? '—' : `${v.toFixed(1)} KiB`);
+    const both = (pick: 'joined' | 'settled'): string =>
+      `ours ${kib(ours[pick])}, Python ${kib(python[pick])} (${ratio(ours[pick], python[pick])})`;
     console.log(
-      `\nmemory per client between ${a.clients} and ${b.clients} joined: ` +
-        `ours ${o?.toFixed(1)} KiB, Python ${p?.toFixed(1)} KiB (${ratio(o, p)})`,
+      `\nmemory per client between ${a.clients} and ${b.clients} joined: ${both('joined')}; ` +
+        `after ${SETTLE_MS / 1000} s of quiet: ${both('settled')}`,
     );
   }
   if (command && commandRuns.length > 0) {
@@ -383,13 +395,12 @@ async function benchChat(
     );
     for (const r of commandRuns) notes(`${r.clients} clients`, r);
     const [a, b] = [commandRuns[0]!, commandRuns.at(-1)!];
-    if (a !== b && a.memory && b.memory) {
-      const kib = kibPerClient(
-        { clients: a.clients, mib: a.memory.joined },
-        { clients: b.clients, mib: b.memory.joined },
+    const { joined, settled } = memoryPerClient(a, b);
+    if (a !== b && joined !== undefined)
+      console.log(
+        `\nmemory per client between ${a.clients} and ${b.clients} joined: ${joined.toFixed(1)} KiB` +
+          (settled === undefined ? '' : `; after ${SETTLE_MS / 1000} s of quiet: ${settled.toFixed(1)} KiB`),
       );
-      console.log(`\nmemory per client between ${a.clients} and ${b.clients} joined: ${kib.toFixed(1)} KiB`);
-    }
   }
   return pairs;
 }
@@ -483,6 +494,7 @@ async function main(): Promise<void> {
         date: new Date().toISOString().slice(0, 10),
         load,
         runs: runs ?? CHAT_RUNS,
+        settle: SETTLE_MS / 1000,
         ours: oursLaunch(),
         start: started,
         chat,

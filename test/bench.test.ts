@@ -17,11 +17,14 @@ import {
   kibPerClient,
   median,
   medianRun,
+  memoryPerClient,
   percentile,
   ratio,
   spread,
 } from '../scripts/bench/stats.ts';
+import type { BenchFile } from '../scripts/bench.ts';
 import { UsageError } from '../scripts/cli.ts';
+import { benchCapacity } from '../scripts/docs/bench.ts';
 import { startTs, stopAll } from '../scripts/proc.ts';
 import { stepCommand } from '../scripts/stepfile.ts';
 import { ROOT } from '../scripts/steps.ts';
@@ -66,6 +69,9 @@ describe('several runs as one', () => {
       { a: 5, nested: { b: 20 }, text: 'third' },
     ];
     expect(medianRun(runs)).toEqual({ a: 5, nested: { b: 20 }, text: 'first' });
+    // a figure only one run measured (the memory after the quiet) is that run's
+    const memory = [{ joined: 60, settled: 55 }, { joined: 64 }, { joined: 62 }];
+    expect(medianRun(memory)).toEqual({ joined: 62, settled: 55 });
   });
 
   it('keeps the worst of what went wrong: a loss in one run is never averaged away', () => {
@@ -233,12 +239,14 @@ describe('a small load on our step 06 server', () => {
         messages: 5,
         threads: 2,
         pgrp: server.pgrp,
+        settleMs: 100,
       });
       expect(run).toMatchObject({ failedJoins: 0, expected: 3 * 29 * 5, delivered: 3 * 29 * 5, lost: 0 });
       expect(run.cut + run.disorder + run.echoed + run.dropped).toBe(0);
       expect(run.join.count).toBe(30);
       expect(run.latency.count).toBe(3 * 29 * 5);
       expect(run.memory!.joined).toBeGreaterThan(0);
+      expect(run.memory!.settled).toBeGreaterThan(0);
     } finally {
       await server.stop();
     }
@@ -248,6 +256,46 @@ describe('a small load on our step 06 server', () => {
 describe('memory per client', () => {
   it('is the slope between two runs, what the server holds idle left out', () => {
     expect(kibPerClient({ clients: 100, mib: 50 }, { clients: 1100, mib: 60 })).toBeCloseTo(10.24);
+  });
+
+  it('is given right after the joins, and after the quiet only when both runs waited for it', () => {
+    const small = { clients: 100, memory: { joined: 50, settled: 49 } };
+    const large = { clients: 1100, memory: { joined: 60, settled: 54 } };
+    expect(memoryPerClient(small, large)).toEqual({ joined: 10.24, settled: 5.12 });
+    expect(memoryPerClient(small, { clients: 1100, memory: { joined: 60 } })).toEqual({
+      joined: 10.24,
+      settled: undefined,
+    });
+    expect(memoryPerClient(small, { clients: 1100 })).toEqual({});
+  });
+
+  it("is what the docs count a server's capacity on: the figure after the quiet when saved", () => {
+    const run = (clients: number, joined: number, settled?: number): RunFigures =>
+      ({
+        clients,
+        memory: { idle: 40, joined, settled, peak: joined, perThousand: 0 },
+        fds: clients + 1,
+      }) as unknown as RunFigures;
+    const bench = (settle: boolean): BenchFile =>
+      ({
+        chat: [
+          {
+            clients: 100,
+            ours: run(100, 50, settle ? 49 : undefined),
+            python: run(100, 20, settle ? 20 : undefined),
+          },
+          {
+            clients: 1100,
+            ours: run(1100, 60, settle ? 54 : undefined),
+            python: run(1100, 25, settle ? 25 : undefined),
+          },
+        ],
+      }) as unknown as BenchFile;
+    const quiet = benchCapacity('en', bench(true));
+    expect(quiet).toContain('about 5 KiB of memory once the room is quiet (10 KiB right after the joins');
+    expect(quiet).toContain("the lab's Python: 5 KiB");
+    expect(quiet).toContain('about 204,000 clients');
+    expect(benchCapacity('en', bench(false))).toContain("about 10 KiB of memory (the lab's Python: 5 KiB)");
   });
 });
 

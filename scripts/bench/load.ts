@@ -3,6 +3,7 @@
 // sampled for the peak. One run: every client joins, the room is quiet (a mark sent through it came to
 // everyone), then some clients send their messages all at once and every client checks what it got.
 import { availableParallelism } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import type { Burst, Joined, Order, Share, Synced } from './clients.ts';
 import { groupMembers, groupUsage, type Usage } from './procfs.ts';
@@ -19,6 +20,11 @@ export interface Load {
   /** The server's process group, for its memory and CPU time (none: not measured). */
   pgrp?: number;
   quietMs?: number;
+  /**
+   * How long the room stays quiet once everyone joined before the server's memory is read again (0: not
+   * waited): a garbage-collected server frees the garbage of the joins only when its collector runs.
+   */
+  settleMs?: number;
   /** How long a client may wait for its own announcement. */
   joinTimeoutMs?: number;
 }
@@ -45,8 +51,11 @@ export interface RunFigures {
   /** From the first write of the burst to the last delivery. */
   burstSeconds: number;
   deliveriesPerSecond: number;
-  /** Server memory, MiB: idle (before the first client), all joined, the peak seen. */
-  memory?: { idle: number; joined: number; peak: number; perThousand: number };
+  /**
+   * Server memory, MiB: idle (before the first client), all joined, all joined after `settleMs` of quiet
+   * (when waited), the peak seen.
+   */
+  memory?: { idle: number; joined: number; settled?: number; peak: number; perThousand: number };
   /** The server's open descriptors with everyone joined. */
   fds?: number;
   /** CPU seconds: the server's (its process group) and the generator's (this process, all threads). */
@@ -162,6 +171,9 @@ export async function runLoad(load: Load): Promise<RunFigures> {
     const joinSeconds = (performance.now() - joinStart) / 1000;
     const joined = server.now(true);
     const cpu1 = cpuSeconds();
+    const settled = load.settleMs ? await sleep(load.settleMs).then(() => server.now()) : undefined;
+    const beforeBurst = settled ?? joined; // what the collector did meanwhile is neither phase's
+    const cpuBeforeBurst = cpuSeconds();
     const failedJoins = joins.reduce((n, j) => n + j.failed, 0);
     const joinMs = joins.flatMap((j) => [...j.joinMs].filter((ms) => !Number.isNaN(ms)));
 
@@ -206,6 +218,7 @@ export async function runLoad(load: Load): Promise<RunFigures> {
           ? {
               idle: idle.rss / MiB,
               joined: joined.rss / MiB,
+              settled: settled && settled.rss / MiB,
               peak: server.peak() / MiB,
               perThousand: ((joined.rss - idle.rss) / MiB / load.clients) * 1000,
             }
@@ -213,9 +226,9 @@ export async function runLoad(load: Load): Promise<RunFigures> {
       fds: joined?.fds,
       cpu: {
         serverJoin: idle && joined ? joined.cpu - idle.cpu : undefined,
-        serverBurst: joined && end ? end.cpu - joined.cpu : undefined,
+        serverBurst: beforeBurst && end ? end.cpu - beforeBurst.cpu : undefined,
         generatorJoin: cpu1 - cpu0,
-        generatorBurst: cpu2 - cpu1,
+        generatorBurst: cpu2 - cpuBeforeBurst,
       },
     };
   } finally {

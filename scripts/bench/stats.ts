@@ -63,6 +63,25 @@ export function kibPerClient(
   return ((large.mib - small.mib) * 1024) / (large.clients - small.clients);
 }
 
+interface MemoryRun {
+  clients: number;
+  memory?: { joined: number; settled?: number };
+}
+
+/**
+ * Memory per client between two runs, KiB: right after the joins, and after the quiet that lets a
+ * garbage-collected server free what the joins left (when both runs waited for it).
+ */
+export function memoryPerClient(small: MemoryRun, large: MemoryRun): { joined?: number; settled?: number } {
+  const [a, b] = [small.memory, large.memory];
+  if (!a || !b) return {};
+  const slope = (from: number | undefined, to: number | undefined): number | undefined =>
+    from === undefined || to === undefined
+      ? undefined
+      : kibPerClient({ clients: small.clients, mib: from }, { clients: large.clients, mib: to });
+  return { joined: slope(a.joined, b.joined), settled: slope(a.settled, b.settled) };
+}
+
 /** The middle value (the upper one of an even count); NaN when none is a number. */
 export function median(values: readonly number[]): number {
   const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchFile } from '../bench.ts';
 import type { RunFigures } from '../bench/load.ts';
-import { kibPerClient } from '../bench/stats.ts';
+import { memoryPerClient } from '../bench/stats.ts';
 import { ROOT, type Lang } from '../steps.ts';
 import { escapeHtml } from './html.ts';
 
@@ -18,6 +18,17 @@ const num = (lang: Lang, value: number, digits = 0): string =>
     minimumFractionDigits: digits,
     maximumFractionDigits: digits,
   });
+
+/** What one server holds, as the capacity sentence says it (numbers already formatted). */
+interface Holds {
+  kib: string;
+  pyKib: string;
+  ours: string;
+  py: string;
+  fds: string;
+  /** Ours right after the joins, when `kib` is the figure after the quiet. */
+  joinedKib?: string;
+}
 
 const WORDS = {
   en: {
@@ -44,21 +55,31 @@ const WORDS = {
       'deliveries per second',
       'lost (cut) / expected',
       'server memory, all joined (MiB)',
+      '… and after the quiet (MiB)',
       'server memory per 1,000 clients (MiB)',
       'server CPU, joins + burst (s)',
       'load generator CPU (s)',
     ],
     latencyChart: 'Fan-out latency against clients (ms)',
     memoryChart: 'Server memory with everyone joined (MiB)',
+    settledSeries: ', quiet',
     cpuChart: 'Server CPU time for the whole load (s)',
     webChart: 'Downloading the list, against its number of URLs (s)',
     clientsAxis: 'clients',
     urlsAxis: 'URLs',
-    holds: (kib: string, pyKib: string, ours: string, py: string, fds: string) =>
-      `Measured: one joined client costs our server about ${kib} KiB of memory (the lab's ` +
-      `Python: ${pyKib} KiB) and ${fds} open descriptor. With 1 GiB for the server, memory alone ` +
-      `would allow about ${ours} clients (Python: ${py}); the open-file limit usually comes ` +
-      `first (\`ulimit -n\`, often 1,024 by default).`,
+    settled: (seconds: number) =>
+      `"After the quiet": the room quiet for ${seconds} s once everyone joined, in the first run of ` +
+      `each side. Node frees garbage only when its collector runs: right after the joins, our server ` +
+      `still holds what they left behind, until V8's memory reducer collects it, 8 s after the last ` +
+      `major collection of a quiet process. Python frees each object as soon as it is unused.`,
+    holds: (h: Holds) =>
+      `Measured: one joined client costs our server about ${h.kib} KiB of memory` +
+      (h.joinedKib === undefined
+        ? ' ('
+        : ` once the room is quiet (${h.joinedKib} KiB right after the joins, before the collector runs; `) +
+      `the lab's Python: ${h.pyKib} KiB) and ${h.fds} open descriptor. With 1 GiB for the server, ` +
+      `memory alone would allow about ${h.ours} clients (Python: ${h.py}); the open-file limit ` +
+      `usually comes first (\`ulimit -n\`, often 1,024 by default).`,
   },
   fr: {
     none: 'Pas encore de mesures enregistrées : `npm run bench -- --save` les prend.',
@@ -85,21 +106,33 @@ const WORDS = {
       'livraisons par seconde',
       'perdus (coupés) / attendus',
       'mémoire du serveur, tous connectés (Mio)',
+      '… et après le calme (Mio)',
       'mémoire du serveur pour 1 000 clients (Mio)',
       'CPU du serveur, arrivées + rafale (s)',
       'CPU du générateur de charge (s)',
     ],
     latencyChart: 'Latence de diffusion selon le nombre de clients (ms)',
     memoryChart: 'Mémoire du serveur, tous connectés (Mio)',
+    settledSeries: ', au calme',
     cpuChart: 'Temps CPU du serveur pour toute la charge (s)',
     webChart: 'Télécharger la liste, selon son nombre d’URLs (s)',
     clientsAxis: 'clients',
     urlsAxis: 'URLs',
-    holds: (kib: string, pyKib: string, ours: string, py: string, fds: string) =>
-      `Mesuré : un client connecté coûte à notre serveur environ ${kib} Kio de mémoire (au ` +
-      `Python du TP : ${pyKib} Kio) et ${fds} descripteur ouvert. Avec 1 Gio pour le serveur, la ` +
-      `mémoire seule permettrait environ ${ours} clients (Python : ${py}) ; la limite de ` +
-      `fichiers ouverts arrive en général avant (\`ulimit -n\`, souvent 1 024 par défaut).`,
+    settled: (seconds: number) =>
+      `« Après le calme » : le salon silencieux pendant ${seconds} s une fois tout le monde connecté, au ` +
+      `premier passage de chaque côté. Node ne libère les déchets que quand son ramasse-miettes passe : ` +
+      `juste après les arrivées, notre serveur garde encore ce qu'elles ont laissé, jusqu'à ce que le ` +
+      `réducteur de mémoire de V8 le ramasse, 8 s après le dernier grand ramassage d'un processus au ` +
+      `calme. Python libère chaque objet dès qu'il ne sert plus.`,
+    holds: (h: Holds) =>
+      `Mesuré : un client connecté coûte à notre serveur environ ${h.kib} Kio de mémoire` +
+      (h.joinedKib === undefined
+        ? ' ('
+        : ` une fois le salon au calme (${h.joinedKib} Kio juste après les arrivées, avant le ` +
+          'passage du ramasse-miettes ; ') +
+      `au Python du TP : ${h.pyKib} Kio) et ${h.fds} descripteur ouvert. Avec 1 Gio pour le ` +
+      `serveur, la mémoire seule permettrait environ ${h.ours} clients (Python : ${h.py}) ; la ` +
+      `limite de fichiers ouverts arrive en général avant (\`ulimit -n\`, souvent 1 024 par défaut).`,
   },
 } as const;
 
@@ -114,6 +147,7 @@ function cells(lang: Lang, r: RunFigures | undefined): string[] {
     f(r.deliveriesPerSecond),
     `${f(r.lost)} (${f(r.cut)}) / ${f(r.expected)}`,
     f(r.memory?.joined, 1),
+    f(r.memory?.settled, 1),
     f(r.memory?.perThousand, 1),
     f(serverCpu(r), 2),
     f(r.cpu.generatorJoin + r.cpu.generatorBurst, 2),
@@ -142,6 +176,7 @@ export function benchTables(lang: Lang, bench = loadBench()): string {
     ratioText(o.deliveriesPerSecond, p?.deliveriesPerSecond),
     '',
     ratioText(o.memory?.joined, p?.memory?.joined),
+    ratioText(o.memory?.settled, p?.memory?.settled),
     ratioText(o.memory?.perThousand, p?.memory?.perThousand),
     ratioText(serverCpu(o), p && serverCpu(p)),
     '',
@@ -156,6 +191,7 @@ export function benchTables(lang: Lang, bench = loadBench()): string {
       );
     });
   }
+  if (bench.settle) out.push('', w.settled(bench.settle));
   out.push(
     '',
     `| ${w.urls} | sync: ${w.ours} / Python | async: ${w.ours} / Python | ${w.floor} |`,
@@ -177,23 +213,25 @@ export function benchCapacity(lang: Lang, bench = loadBench()): string {
   const [first, last] = [bench?.chat[0], bench?.chat.at(-1)];
   if (!first?.ours.memory || !first.python?.memory || !last?.ours.memory || !last.python?.memory)
     return w.none;
-  // the slope between the smallest and the largest run; with one run, from idle to everyone joined
-  const kib = (which: 'ours' | 'python'): number => {
-    const [a, b] = [first[which]!.memory!, last[which]!.memory!];
-    return first === last
-      ? (b.perThousand * 1024) / 1000
-      : kibPerClient({ clients: first.clients, mib: a.joined }, { clients: last.clients, mib: b.joined });
+  // the slope between the smallest and the largest run, once quiet when measured so;
+  // with one run, from idle to everyone joined
+  const slopes = (which: 'ours' | 'python') => {
+    const slope = memoryPerClient(first[which]!, last[which]!);
+    return first === last ? { joined: (last[which]!.memory!.perThousand * 1024) / 1000 } : slope;
   };
+  const [ours, python] = [slopes('ours'), slopes('python')];
+  const kib = { ours: ours.settled ?? ours.joined!, python: python.settled ?? python.joined! };
   const perGiB = (k: number) => Math.floor((1024 * 1024) / k / 1000) * 1000;
   // descriptors per client: the server's open files with everyone joined, over the clients
   const fds = (last.ours.fds ?? 0) / last.clients;
-  return w.holds(
-    num(lang, kib('ours')),
-    num(lang, kib('python')),
-    num(lang, perGiB(kib('ours'))),
-    num(lang, perGiB(kib('python'))),
-    num(lang, fds, 1),
-  );
+  return w.holds({
+    kib: num(lang, kib.ours),
+    pyKib: num(lang, kib.python),
+    ours: num(lang, perGiB(kib.ours)),
+    py: num(lang, perGiB(kib.python)),
+    fds: num(lang, fds, 1),
+    joinedKib: ours.settled === undefined ? undefined : num(lang, ours.joined!),
+  });
 }
 
 interface Series {
@@ -211,7 +249,8 @@ function tickStep(max: number): number {
 }
 
 /** A static line chart: x and y from 0, one polyline per series, a legend on the right. */
-export function lineChart(title: string, xAxis: string, series: Series[]): string {
+export function lineChart(title: string, xAxis: string, all: Series[]): string {
+  const series = all.filter((s) => s.points.length > 0); // a figure an older saved run lacks
   const [W, H, left, right, top, bottom] = [640, 300, 56, 170, 34, 44];
   const xs = [...new Set(series.flatMap((s) => s.points.map(([x]) => x)))].sort((a, b) => a - b);
   const maxX = Math.max(...xs, 1);
@@ -293,11 +332,10 @@ export function benchCharts(lang: Lang, bench = loadBench()): string {
     });
   const charts = [
     lineChart(w.latencyChart, w.clientsAxis, latency),
-    lineChart(
-      w.memoryChart,
-      w.clientsAxis,
-      two((r) => r.memory?.joined),
-    ),
+    lineChart(w.memoryChart, w.clientsAxis, [
+      ...two((r) => r.memory?.joined),
+      ...two((r) => r.memory?.settled, w.settledSeries).map((s) => ({ ...s, dashed: true })),
+    ]),
     lineChart(w.cpuChart, w.clientsAxis, two(serverCpu)),
     lineChart(w.webChart, w.urlsAxis, [
       { name: `sync, ${w.ours}`, colour: OURS, dashed: true, points: web((f) => f.ours.sync) },
