@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { Receiver, messageLine } from '../scripts/bench/deliveries.ts';
 import { launchServer } from '../scripts/bench/launcher.ts';
-import { runLoad, together, type RunFigures } from '../scripts/bench/load.ts';
+import { runLoad, serverCpu, serverFigures, together, type RunFigures } from '../scripts/bench/load.ts';
 import {
   groupMembers,
   groupUsage,
@@ -24,7 +24,7 @@ import {
 } from '../scripts/bench/stats.ts';
 import type { BenchFile } from '../scripts/bench.ts';
 import { UsageError } from '../scripts/cli.ts';
-import { benchCapacity } from '../scripts/docs/bench.ts';
+import { benchCapacity, benchCharts, benchTables } from '../scripts/docs/bench.ts';
 import { startTs, stopAll } from '../scripts/proc.ts';
 import { stepCommand } from '../scripts/stepfile.ts';
 import { ROOT } from '../scripts/steps.ts';
@@ -72,6 +72,10 @@ describe('several runs as one', () => {
     // a figure only one run measured (the memory after the quiet) is that run's
     const memory = [{ joined: 60, settled: 55 }, { joined: 64 }, { joined: 62 }];
     expect(medianRun(memory)).toEqual({ joined: 62, settled: 55 });
+    expect(medianRun([{ joined: 64 }, { joined: 60, settled: 55 }, { joined: 62 }])).toEqual({
+      joined: 62,
+      settled: 55,
+    });
   });
 
   it('keeps the worst of what went wrong: a loss in one run is never averaged away', () => {
@@ -269,33 +273,134 @@ describe('memory per client', () => {
     expect(memoryPerClient(small, { clients: 1100 })).toEqual({});
   });
 
-  it("is what the docs count a server's capacity on: the figure after the quiet when saved", () => {
-    const run = (clients: number, joined: number, settled?: number): RunFigures =>
-      ({
-        clients,
-        memory: { idle: 40, joined, settled, peak: joined, perThousand: 0 },
-        fds: clients + 1,
-      }) as unknown as RunFigures;
-    const bench = (settle: boolean): BenchFile =>
-      ({
-        chat: [
-          {
-            clients: 100,
-            ours: run(100, 50, settle ? 49 : undefined),
-            python: run(100, 20, settle ? 20 : undefined),
-          },
-          {
-            clients: 1100,
-            ours: run(1100, 60, settle ? 54 : undefined),
-            python: run(1100, 25, settle ? 25 : undefined),
-          },
+  it("gives a server's capacity as a range, from right after the joins to after the silence", () => {
+    const capacity = (lang: 'en' | 'fr', ours: [number, number?][], python: [number, number?][]) =>
+      benchCapacity(lang, savedRun(ours, python));
+    const both = capacity(
+      'en',
+      [
+        [50, 49],
+        [60, 54],
+      ],
+      [
+        [20, 20],
+        [25, 25],
+      ],
+    );
+    expect(both).toContain(
+      'about 10.2 KiB of memory right after the joins and 5.1 KiB after the silence ' +
+        "(the lab's Python: 5.1 and 5.1 KiB)",
+    );
+    expect(both).toContain('about 102,000 to 204,000 clients (Python: 204,000)');
+    expect(
+      capacity(
+        'fr',
+        [
+          [50, 49],
+          [60, 54],
         ],
-      }) as unknown as BenchFile;
-    const quiet = benchCapacity('en', bench(true));
-    expect(quiet).toContain('about 5 KiB of memory once the room is quiet (10 KiB right after the joins');
-    expect(quiet).toContain("the lab's Python: 5 KiB");
-    expect(quiet).toContain('about 204,000 clients');
-    expect(benchCapacity('en', bench(false))).toContain("about 10 KiB of memory (the lab's Python: 5 KiB)");
+        [
+          [20, 20],
+          [25, 25],
+        ],
+      ),
+    ).toContain('environ 10,2 Kio de mémoire juste après les arrivées et 5,1 Kio après le silence');
+    // an older saved run, or one side without the figure: right after the joins only, for both sides
+    for (const python of [
+      [[20], [25]],
+      [[20, 20], [25]],
+    ] as [number, number?][][]) {
+      const joinedOnly = capacity(
+        'en',
+        [
+          [50, 49],
+          [60, 54],
+        ],
+        python,
+      );
+      expect(joinedOnly).toContain("about 10.2 KiB of memory (the lab's Python: 5.1 KiB)");
+      expect(joinedOnly).toContain('about 102,000 clients (Python: 204,000)');
+    }
+  });
+
+  it('shows the figure after the silence, or nothing of it in a run saved without it', () => {
+    const silent = savedRun(
+      [
+        [50, 49],
+        [60, 54],
+      ],
+      [
+        [20, 20],
+        [25, 25],
+      ],
+      10,
+    );
+    const older = savedRun([[50], [60]], [[20], [25]]);
+    expect(benchTables('en', silent)).toContain('has been silent for 10 s');
+    expect(benchTables('en', silent)).toMatch(
+      /\| … and after the silence \(MiB, one run\) \| 54\.0 \| 25\.0 \|/,
+    );
+    expect(benchTables('en', older)).not.toContain('has been silent');
+    expect(benchCharts('en', silent)).toContain('>ours (silent)</text>');
+    const charts = benchCharts('en', older);
+    expect(charts).not.toContain('ours (silent)');
+    expect(charts).not.toContain('points=""');
+  });
+});
+
+/** A saved bench of two sizes (100 and 1,100 clients): each side's memory joined and after the silence. */
+function savedRun(ours: [number, number?][], python: [number, number?][], settle?: number): BenchFile {
+  const run = (clients: number, [joined, settled]: [number, number?]): RunFigures =>
+    ({
+      clients,
+      join: spread([1]),
+      latency: spread([1]),
+      deliveriesPerSecond: 1,
+      lost: 0,
+      cut: 0,
+      expected: 1,
+      memory: { idle: 40, joined, settled, peak: joined, perThousand: 0 },
+      fds: clients + 1,
+      cpu: { serverJoin: 1, serverBurst: 1, generatorJoin: 1, generatorBurst: 1 },
+    }) as RunFigures;
+  const chat = [100, 1100].map((clients, i) => ({
+    clients,
+    ours: run(clients, ours[i]!),
+    python: run(clients, python[i]!),
+  }));
+  const machine = { cores: 2, model: 'test', node: 'v20', python: 'Python 3', os: 'linux', load: 0 };
+  return {
+    machine,
+    date: '2026-01-01',
+    load: { senders: 1, messages: 1, threads: 1 },
+    runs: 1,
+    settle,
+    ours: 'node',
+    chat,
+    web: [],
+  };
+}
+
+describe('the server figures of one run', () => {
+  const usage = (rss: number, cpu: number) => ({ rss: rss * 2 ** 20, cpu, fds: 3 });
+  it('leave what the server did during the silence out of both phases', () => {
+    const [idle, joined, settled, end] = [usage(40, 1), usage(60, 3), usage(50, 3.5), usage(70, 4)];
+    expect(serverCpu({ idle, joined, settled, end })).toEqual({ serverJoin: 2, serverBurst: 0.5 });
+    expect(serverCpu({ idle, joined, end })).toEqual({ serverJoin: 2, serverBurst: 1 });
+    expect(serverCpu({})).toEqual({ serverJoin: undefined, serverBurst: undefined });
+  });
+
+  it('give the memory at each reading, the one after the silence only when it was read', () => {
+    const figures = serverFigures(1000, { idle: usage(40, 0), joined: usage(60, 0), peak: 70 * 2 ** 20 });
+    expect(figures).toEqual({
+      memory: { idle: 40, joined: 60, settled: undefined, peak: 70, perThousand: 20 },
+      fds: 3,
+    });
+    expect(
+      serverFigures(1000, { idle: usage(40, 0), joined: usage(60, 0), settled: usage(50, 0), peak: 0 }).memory
+        ?.settled,
+    ).toBe(50);
+    expect(serverFigures(1000, { peak: 0 })).toEqual({ memory: undefined, fds: undefined });
   });
 });
 
@@ -317,8 +422,11 @@ describe('a server that never answers the Hello', () => {
         threads: 1,
         joinTimeoutMs: 300,
         quietMs: 300,
+        pgrp: server.pgrp,
       });
       expect(run.failedJoins).toBe(200);
+      expect(run.memory!.joined).toBeGreaterThan(0);
+      expect(run.memory!.settled).toBeUndefined(); // no silence was asked for
       expect(run.joinError).toMatch(/no announcement within 0.3 s/);
       expect(run.delivered).toBe(0);
       expect(run.lost).toBe(run.expected);
@@ -347,6 +455,7 @@ describe('npm run bench, its command line', () => {
   it.each([
     [['--wat'], /^error: unknown option "--wat"; usage: npm run bench/],
     [['--clients', '1000,x'], /^error: --clients takes a whole number ≥ 1, not "x"$/],
+    [['--settle', '1e3'], /^error: --settle takes a whole number ≥ 0, not "1e3"$/],
     [['nope'], /^error: no part "nope"; usage: npm run bench/],
     [['chat', '--save', '--', 'python3', 'x.py'], /^error: --save keeps the figures of our servers/],
   ])('%j exits 2 with one line, no stack trace', async (args, message) => {

@@ -21,7 +21,7 @@ export interface Load {
   pgrp?: number;
   quietMs?: number;
   /**
-   * How long the room stays quiet once everyone joined before the server's memory is read again (0: not
+   * How long the room stays silent once everyone joined before the server's memory is read again (0: not
    * waited): a garbage-collected server frees the garbage of the joins only when its collector runs.
    */
   settleMs?: number;
@@ -52,7 +52,7 @@ export interface RunFigures {
   burstSeconds: number;
   deliveriesPerSecond: number;
   /**
-   * Server memory, MiB: idle (before the first client), all joined, all joined after `settleMs` of quiet
+   * Server memory, MiB: idle (before the first client), all joined, all joined after `settleMs` of silence
    * (when waited), the peak seen.
    */
   memory?: { idle: number; joined: number; settled?: number; peak: number; perThousand: number };
@@ -140,6 +140,43 @@ function sampler(pgrp: number | undefined, everyMs = 100) {
   return { now, peak: () => peak, stop: () => clearInterval(timer) };
 }
 
+/** The server's usage read between the phases (none when it is not measured), and its peak memory. */
+interface Readings {
+  idle?: Usage;
+  joined?: Usage;
+  /** After the silence that follows the joins, when waited. */
+  settled?: Usage;
+  end?: Usage;
+}
+
+/** The server's memory (MiB) at each reading, and its descriptors with everyone joined. */
+export function serverFigures(
+  clients: number,
+  { idle, joined, settled, peak }: Readings & { peak: number },
+): Pick<RunFigures, 'memory' | 'fds'> {
+  if (!idle || !joined) return { memory: undefined, fds: joined?.fds };
+  const memory = {
+    idle: idle.rss / MiB,
+    joined: joined.rss / MiB,
+    settled: settled === undefined ? undefined : settled.rss / MiB,
+    peak: peak / MiB,
+    perThousand: ((joined.rss - idle.rss) / MiB / clients) * 1000,
+  };
+  return { memory, fds: joined.fds };
+}
+
+/** The server's CPU seconds for the joins and for the burst: what it did during the silence is neither's. */
+export function serverCpu({ idle, joined, settled, end }: Readings): {
+  serverJoin?: number;
+  serverBurst?: number;
+} {
+  const beforeBurst = settled ?? joined;
+  return {
+    serverJoin: idle && joined ? joined.cpu - idle.cpu : undefined,
+    serverBurst: beforeBurst && end ? end.cpu - beforeBurst.cpu : undefined,
+  };
+}
+
 /** One run of the load: join, quiet, burst; the figures of each phase. */
 export async function runLoad(load: Load): Promise<RunFigures> {
   const threads = Math.min(load.threads ?? defaultThreads(), load.clients);
@@ -171,8 +208,8 @@ export async function runLoad(load: Load): Promise<RunFigures> {
     const joinSeconds = (performance.now() - joinStart) / 1000;
     const joined = server.now(true);
     const cpu1 = cpuSeconds();
-    const settled = load.settleMs ? await sleep(load.settleMs).then(() => server.now()) : undefined;
-    const beforeBurst = settled ?? joined; // what the collector did meanwhile is neither phase's
+    if (load.settleMs) await sleep(load.settleMs);
+    const settled = load.settleMs ? server.now() : undefined;
     const cpuBeforeBurst = cpuSeconds();
     const failedJoins = joins.reduce((n, j) => n + j.failed, 0);
     const joinMs = joins.flatMap((j) => [...j.joinMs].filter((ms) => !Number.isNaN(ms)));
@@ -213,20 +250,9 @@ export async function runLoad(load: Load): Promise<RunFigures> {
       dropped: sum((b) => b.dropped),
       burstSeconds,
       deliveriesPerSecond: burstSeconds > 0 ? delivered / burstSeconds : 0,
-      memory:
-        idle && joined
-          ? {
-              idle: idle.rss / MiB,
-              joined: joined.rss / MiB,
-              settled: settled && settled.rss / MiB,
-              peak: server.peak() / MiB,
-              perThousand: ((joined.rss - idle.rss) / MiB / load.clients) * 1000,
-            }
-          : undefined,
-      fds: joined?.fds,
+      ...serverFigures(load.clients, { idle, joined, settled, end, peak: server.peak() }),
       cpu: {
-        serverJoin: idle && joined ? joined.cpu - idle.cpu : undefined,
-        serverBurst: beforeBurst && end ? end.cpu - beforeBurst.cpu : undefined,
+        ...serverCpu({ idle, joined, settled, end }),
         generatorJoin: cpu1 - cpu0,
         generatorBurst: cpu2 - cpuBeforeBurst,
       },

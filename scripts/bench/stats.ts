@@ -96,9 +96,10 @@ export function medianRun<T>(runs: readonly T[]): T {
   const first = runs.find((run) => run !== undefined); // a figure one run lacks is taken from the others
   if (typeof first === 'number') return median(runs as readonly number[]) as T;
   if (first === null || typeof first !== 'object' || ArrayBuffer.isView(first)) return first as T;
-  const fields = Object.keys(first).map((key) => [
+  const keys = new Set(runs.flatMap((run) => (run ? Object.keys(run) : [])));
+  const fields = [...keys].map((key) => [
     key,
-    medianRun(runs.map((run) => (run as Record<string, unknown>)[key])),
+    medianRun(runs.map((run) => (run as Record<string, unknown> | undefined)?.[key])),
   ]);
   return Object.fromEntries(fields) as T;
 }

@@ -21,13 +21,12 @@ const num = (lang: Lang, value: number, digits = 0): string =>
 
 /** What one server holds, as the capacity sentence says it (numbers already formatted). */
 interface Holds {
-  kib: string;
-  pyKib: string;
-  ours: string;
-  py: string;
+  /** KiB per client right after the joins, and after the silence when measured. */
+  kib: { ours: string; python: string };
+  silentKib?: { ours: string; python: string };
+  /** Clients in 1 GiB: a figure, or a range from one memory per client to the other. */
+  clients: { ours: string; python: string };
   fds: string;
-  /** Ours right after the joins, when `kib` is the figure after the quiet. */
-  joinedKib?: string;
 }
 
 const WORDS = {
@@ -55,31 +54,35 @@ const WORDS = {
       'deliveries per second',
       'lost (cut) / expected',
       'server memory, all joined (MiB)',
-      '… and after the quiet (MiB)',
+      '… and after the silence (MiB, one run)',
       'server memory per 1,000 clients (MiB)',
       'server CPU, joins + burst (s)',
       'load generator CPU (s)',
     ],
     latencyChart: 'Fan-out latency against clients (ms)',
     memoryChart: 'Server memory with everyone joined (MiB)',
-    settledSeries: ', quiet',
+    silentSeries: 'ours (silent)',
     cpuChart: 'Server CPU time for the whole load (s)',
     webChart: 'Downloading the list, against its number of URLs (s)',
     clientsAxis: 'clients',
     urlsAxis: 'URLs',
     settled: (seconds: number) =>
-      `"After the quiet": the room quiet for ${seconds} s once everyone joined, in the first run of ` +
-      `each side. Node frees garbage only when its collector runs: right after the joins, our server ` +
-      `still holds what they left behind, until V8's memory reducer collects it, 8 s after the last ` +
-      `major collection of a quiet process. Python frees each object as soon as it is unused.`,
+      `"After the silence": the memory read again once everyone joined and the room has been silent for ` +
+      `${seconds} s, in the first run of each side only (one run, where the other figures are medians). ` +
+      `Node frees garbage only when its collector runs: right after the joins, our server still holds ` +
+      `what they left behind, until V8's memory reducer collects it, a few seconds (about 8 in Node 20) ` +
+      `after the last full collection of a process gone quiet. Python frees each object as soon as it ` +
+      `is unused.`,
+    range: (low: string, high: string) => (low === high ? low : `${low} to ${high}`),
     holds: (h: Holds) =>
-      `Measured: one joined client costs our server about ${h.kib} KiB of memory` +
-      (h.joinedKib === undefined
-        ? ' ('
-        : ` once the room is quiet (${h.joinedKib} KiB right after the joins, before the collector runs; `) +
-      `the lab's Python: ${h.pyKib} KiB) and ${h.fds} open descriptor. With 1 GiB for the server, ` +
-      `memory alone would allow about ${h.ours} clients (Python: ${h.py}); the open-file limit ` +
-      `usually comes first (\`ulimit -n\`, often 1,024 by default).`,
+      `Measured: one joined client costs our server about ${h.kib.ours} KiB of memory` +
+      (h.silentKib
+        ? ` right after the joins and ${h.silentKib.ours} KiB after the silence (the lab's Python: ` +
+          `${h.kib.python} and ${h.silentKib.python} KiB)`
+        : ` (the lab's Python: ${h.kib.python} KiB)`) +
+      `, and ${h.fds} open descriptor. With 1 GiB for the server, memory alone would allow about ` +
+      `${h.clients.ours} clients (Python: ${h.clients.python}); the open-file limit usually comes first ` +
+      `(\`ulimit -n\`, often 1,024 by default).`,
   },
   fr: {
     none: 'Pas encore de mesures enregistrées : `npm run bench -- --save` les prend.',
@@ -106,33 +109,36 @@ const WORDS = {
       'livraisons par seconde',
       'perdus (coupés) / attendus',
       'mémoire du serveur, tous connectés (Mio)',
-      '… et après le calme (Mio)',
+      '… et après le silence (Mio, un passage)',
       'mémoire du serveur pour 1 000 clients (Mio)',
       'CPU du serveur, arrivées + rafale (s)',
       'CPU du générateur de charge (s)',
     ],
     latencyChart: 'Latence de diffusion selon le nombre de clients (ms)',
     memoryChart: 'Mémoire du serveur, tous connectés (Mio)',
-    settledSeries: ', au calme',
+    silentSeries: 'le nôtre (silence)',
     cpuChart: 'Temps CPU du serveur pour toute la charge (s)',
-    webChart: 'Télécharger la liste, selon son nombre d’URLs (s)',
+    webChart: "Télécharger la liste, selon son nombre d'URLs (s)",
     clientsAxis: 'clients',
     urlsAxis: 'URLs',
     settled: (seconds: number) =>
-      `« Après le calme » : le salon silencieux pendant ${seconds} s une fois tout le monde connecté, au ` +
-      `premier passage de chaque côté. Node ne libère les déchets que quand son ramasse-miettes passe : ` +
-      `juste après les arrivées, notre serveur garde encore ce qu'elles ont laissé, jusqu'à ce que le ` +
-      `réducteur de mémoire de V8 le ramasse, 8 s après le dernier grand ramassage d'un processus au ` +
-      `calme. Python libère chaque objet dès qu'il ne sert plus.`,
+      `« Après le silence » : la mémoire relue une fois tout le monde connecté et le salon silencieux ` +
+      `depuis ${seconds} s, au premier des passages de chaque serveur seulement (un seul passage, là où ` +
+      `les autres chiffres sont des médianes). Node ne libère les déchets que quand son ramasse-miettes ` +
+      `s'exécute : juste après les arrivées, notre serveur garde encore ce qu'elles ont laissé, jusqu'à ` +
+      `ce que le *memory reducer* de V8 le ramasse, quelques secondes (environ 8 avec Node 20) après le ` +
+      `dernier ramassage complet d'un processus devenu inactif. Python libère chaque objet dès qu'il ne ` +
+      `sert plus.`,
+    range: (low: string, high: string) => (low === high ? low : `${low} à ${high}`),
     holds: (h: Holds) =>
-      `Mesuré : un client connecté coûte à notre serveur environ ${h.kib} Kio de mémoire` +
-      (h.joinedKib === undefined
-        ? ' ('
-        : ` une fois le salon au calme (${h.joinedKib} Kio juste après les arrivées, avant le ` +
-          'passage du ramasse-miettes ; ') +
-      `au Python du TP : ${h.pyKib} Kio) et ${h.fds} descripteur ouvert. Avec 1 Gio pour le ` +
-      `serveur, la mémoire seule permettrait environ ${h.ours} clients (Python : ${h.py}) ; la ` +
-      `limite de fichiers ouverts arrive en général avant (\`ulimit -n\`, souvent 1 024 par défaut).`,
+      `Mesuré : un client connecté coûte à notre serveur environ ${h.kib.ours} Kio de mémoire` +
+      (h.silentKib
+        ? ` juste après les arrivées et ${h.silentKib.ours} Kio après le silence (au Python du TP : ` +
+          `${h.kib.python} et ${h.silentKib.python} Kio)`
+        : ` (au Python du TP : ${h.kib.python} Kio)`) +
+      `, et ${h.fds} descripteur ouvert. Avec 1 Gio pour le serveur, la mémoire seule permettrait ` +
+      `environ ${h.clients.ours} clients (Python : ${h.clients.python}) ; la limite de fichiers ouverts ` +
+      `arrive en général avant (\`ulimit -n\`, souvent 1 024 par défaut).`,
   },
 } as const;
 
@@ -213,24 +219,26 @@ export function benchCapacity(lang: Lang, bench = loadBench()): string {
   const [first, last] = [bench?.chat[0], bench?.chat.at(-1)];
   if (!first?.ours.memory || !first.python?.memory || !last?.ours.memory || !last.python?.memory)
     return w.none;
-  // the slope between the smallest and the largest run, once quiet when measured so;
-  // with one run, from idle to everyone joined
-  const slopes = (which: 'ours' | 'python') => {
-    const slope = memoryPerClient(first[which]!, last[which]!);
-    return first === last ? { joined: (last[which]!.memory!.perThousand * 1024) / 1000 } : slope;
-  };
+  // the slope between the smallest and the largest run; with one run, from idle to everyone joined
+  const slopes = (which: 'ours' | 'python') =>
+    first === last
+      ? { joined: (last[which]!.memory!.perThousand * 1024) / 1000 }
+      : memoryPerClient(first[which]!, last[which]!);
   const [ours, python] = [slopes('ours'), slopes('python')];
-  const kib = { ours: ours.settled ?? ours.joined!, python: python.settled ?? python.joined! };
+  const silent = ours.settled !== undefined && python.settled !== undefined; // both sides, or neither
+  const kib = (v: number) => num(lang, v, 1);
   const perGiB = (k: number) => Math.floor((1024 * 1024) / k / 1000) * 1000;
+  const clients = (s: { joined?: number; settled?: number }): string => {
+    const [low, high] = [s.joined!, silent ? s.settled! : s.joined!].map(perGiB).sort((a, b) => a - b);
+    return w.range(num(lang, low!), num(lang, high!));
+  };
   // descriptors per client: the server's open files with everyone joined, over the clients
   const fds = (last.ours.fds ?? 0) / last.clients;
   return w.holds({
-    kib: num(lang, kib.ours),
-    pyKib: num(lang, kib.python),
-    ours: num(lang, perGiB(kib.ours)),
-    py: num(lang, perGiB(kib.python)),
+    kib: { ours: kib(ours.joined!), python: kib(python.joined!) },
+    silentKib: silent ? { ours: kib(ours.settled!), python: kib(python.settled!) } : undefined,
+    clients: { ours: clients(ours), python: clients(python) },
     fds: num(lang, fds, 1),
-    joinedKib: ours.settled === undefined ? undefined : num(lang, ours.joined!),
   });
 }
 
@@ -334,7 +342,7 @@ export function benchCharts(lang: Lang, bench = loadBench()): string {
     lineChart(w.latencyChart, w.clientsAxis, latency),
     lineChart(w.memoryChart, w.clientsAxis, [
       ...two((r) => r.memory?.joined),
-      ...two((r) => r.memory?.settled, w.settledSeries).map((s) => ({ ...s, dashed: true })),
+      { name: w.silentSeries, colour: OURS, dashed: true, points: side((r) => r.memory?.settled)('ours') },
     ]),
     lineChart(w.cpuChart, w.clientsAxis, two(serverCpu)),
     lineChart(w.webChart, w.urlsAxis, [
