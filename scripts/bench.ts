@@ -15,7 +15,7 @@ import { DEFAULT_SITES, type Site, startFakeWeb, writeUrlList } from './fakeweb.
 import { launchServer } from './bench/launcher.ts';
 import { defaultThreads, runLoad, together, type RunFigures } from './bench/load.ts';
 import { openFileLimit } from './bench/procfs.ts';
-import { median, memoryPerClient, ratio } from './bench/stats.ts';
+import { median, memoryPerClient, notCollected, ratio } from './bench/stats.ts';
 import { start, stopAll, stopAllOnSignals } from './proc.ts';
 import { startStepFile, stepCommand } from './stepfile.ts';
 import { ROOT } from './steps.ts';
@@ -379,6 +379,11 @@ async function benchChat(
     );
     notes('ours', ours);
     notes('Python', python);
+    if (notCollected(ours.memory))
+      console.log(
+        `  ours: its memory did not go down ${silence}: the collector had not run, and that ` +
+          'figure is not what the clients hold (a longer --settle?)',
+      );
   }
   if (pairs.length > 1) {
     const [a, b] = [pairs[0]!, pairs.at(-1)!];
@@ -391,12 +396,6 @@ async function benchChat(
       `\nmemory per client between ${a.clients} and ${b.clients} joined: ${both('joined')}` +
         (settleMs > 0 ? `; ${silence}: ${both('settled')}` : ''),
     );
-    const { joined, settled } = ours;
-    if (joined !== undefined && settled !== undefined && settled >= 0.9 * joined)
-      console.log(
-        `  ours: the collector had not run by the end of the silence; the figure ${silence} ` +
-          'is not what the clients hold (a longer --settle?)',
-      );
   }
   if (command && commandRuns.length > 0) {
     console.log(`\nchat: ${command.join(' ')}, ${what}`);

@@ -18,6 +18,7 @@ import {
   median,
   medianRun,
   memoryPerClient,
+  notCollected,
   percentile,
   ratio,
   spread,
@@ -321,6 +322,14 @@ describe('memory per client', () => {
       expect(joinedOnly).toContain("about 10.2 KiB of memory (the lab's Python: 5.1 KiB)");
       expect(joinedOnly).toContain('about 102,000 clients (Python: 204,000)');
     }
+  });
+
+  it('is not trusted after a silence in which the memory did not go down (the collector had not run)', () => {
+    expect(notCollected({ joined: 63.1, settled: 56.7 })).toBe(false); // 1,000 clients, collected
+    expect(notCollected({ joined: 85.5, settled: 77.7 })).toBe(false); // 5,000 clients, collected
+    expect(notCollected({ joined: 52.4, settled: 52.3 })).toBe(true);
+    expect(notCollected({ joined: 50 })).toBe(false); // no silence asked for
+    expect(notCollected(undefined)).toBe(false);
   });
 
   it('shows the figure after the silence, or nothing of it in a run saved without it', () => {

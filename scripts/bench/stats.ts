@@ -82,6 +82,11 @@ export function memoryPerClient(small: MemoryRun, large: MemoryRun): { joined?: 
   return { joined: slope(a.joined, b.joined), settled: slope(a.settled, b.settled) };
 }
 
+/** Whether a server's memory failed to go down during the silence: a collector that had not run yet. */
+export function notCollected(memory: { joined: number; settled?: number } | undefined): boolean {
+  return memory?.settled !== undefined && memory.settled > 0.99 * memory.joined;
+}
+
 /** The middle value (the upper one of an even count); NaN when none is a number. */
 export function median(values: readonly number[]): number {
   const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
