@@ -262,6 +262,8 @@ const whole = (v: number): string => Math.round(v).toLocaleString('en');
 /** The figures of a run, one row each: label, text, and the number the ratio is taken on. */
 const METRICS: {
   label: string;
+  /** Only when the memory is read again after a silence. */
+  silence?: true;
   value: (r: RunFigures) => number | undefined;
   text: (r: RunFigures) => string | undefined;
 }[] = [
@@ -289,6 +291,7 @@ const METRICS: {
   { label: 'server memory, all joined', value: (r) => r.memory?.joined, text: (r) => mib(r.memory?.joined) },
   {
     label: '… and after the silence (one run)',
+    silence: true,
     value: (r) => r.memory?.settled,
     text: (r) => mib(r.memory?.settled),
   },
@@ -345,6 +348,7 @@ async function benchChat(
   const what = `${load.senders} senders × ${load.messages} messages at once, ${threads}`;
   const commandRuns: RunFigures[] = [];
   const ourCommand = stepCommand('chat_server_ii_6.ts');
+  const metrics = METRICS.filter((m) => settleMs > 0 || !m.silence);
   if (!command) console.log(`\nours: ${oursLaunch()}, as npm run step 6 server starts it`);
   if (settleMs > 0)
     console.log(
@@ -375,11 +379,12 @@ async function benchChat(
     pairs.push({ clients, ours, python });
     table(
       ['', 'ours (node)', 'Python', 'ours/Python'],
-      METRICS.map((m) => [m.label, m.text(ours), m.text(python), ratio(m.value(ours), m.value(python))]),
+      metrics.map((m) => [m.label, m.text(ours), m.text(python), ratio(m.value(ours), m.value(python))]),
     );
     notes('ours', ours);
     notes('Python', python);
-    if (notCollected(ours.memory))
+    if (notCollected(both.ours[0]!.memory))
+      // the run that waited
       console.log(
         `  ours: its memory did not go down ${silence}: the collector had not run, and that ` +
           'figure is not what the clients hold (a longer --settle?)',
@@ -403,13 +408,20 @@ async function benchChat(
       commandRuns.length > 1 ? [`×${commandRuns.at(-1)!.clients / commandRuns[0]!.clients} clients`] : [];
     table(
       ['', ...commandRuns.map((r) => `${r.clients.toLocaleString('en')} clients`), ...growth],
-      METRICS.map((m) => [
+      metrics.map((m) => [
         m.label,
         ...commandRuns.map(m.text),
         ...(commandRuns.length > 1 ? [ratio(m.value(commandRuns.at(-1)!), m.value(commandRuns[0]!))] : []),
       ]),
     );
-    for (const r of commandRuns) notes(`${r.clients} clients`, r);
+    for (const r of commandRuns) {
+      notes(`${r.clients} clients`, r);
+      if (notCollected(r.memory))
+        console.log(
+          `  ${r.clients} clients: the memory did not go down ${silence} ` +
+            '(a garbage-collected server whose collector had not run yet, or one that frees at once)',
+        );
+    }
     const [a, b] = [commandRuns[0]!, commandRuns.at(-1)!];
     const { joined, settled } = memoryPerClient(a, b);
     if (a !== b && joined !== undefined)

@@ -69,7 +69,7 @@ interface MemoryRun {
 }
 
 /**
- * Memory per client between two runs, KiB: right after the joins, and after the quiet that lets a
+ * Memory per client between two runs, KiB: right after the joins, and after the silence that lets a
  * garbage-collected server free what the joins left (when both runs waited for it).
  */
 export function memoryPerClient(small: MemoryRun, large: MemoryRun): { joined?: number; settled?: number } {

@@ -61,7 +61,7 @@ const WORDS = {
     ],
     latencyChart: 'Fan-out latency against clients (ms)',
     memoryChart: 'Server memory with everyone joined (MiB)',
-    silentSeries: 'ours (silent)',
+    silentSeries: 'ours, silent room',
     cpuChart: 'Server CPU time for the whole load (s)',
     webChart: 'Downloading the list, against its number of URLs (s)',
     clientsAxis: 'clients',
@@ -116,14 +116,14 @@ const WORDS = {
     ],
     latencyChart: 'Latence de diffusion selon le nombre de clients (ms)',
     memoryChart: 'Mémoire du serveur, tous connectés (Mio)',
-    silentSeries: 'le nôtre (silence)',
+    silentSeries: 'le nôtre, salon muet',
     cpuChart: 'Temps CPU du serveur pour toute la charge (s)',
     webChart: "Télécharger la liste, selon son nombre d'URLs (s)",
     clientsAxis: 'clients',
     urlsAxis: 'URLs',
     settled: (seconds: number) =>
       `« Après le silence » : la mémoire relue une fois tout le monde connecté et le salon silencieux ` +
-      `depuis ${seconds} s, au premier des passages de chaque serveur seulement (un seul passage, là où ` +
+      `depuis ${seconds} s, au premier passage de chaque serveur seulement (un seul passage, là où ` +
       `les autres chiffres sont des médianes). Node ne libère les déchets que quand son ramasse-miettes ` +
       `s'exécute : juste après les arrivées, notre serveur garde encore ce qu'elles ont laissé, jusqu'à ` +
       `ce que le *memory reducer* de V8 le ramasse, quelques secondes (environ 8 avec Node 20) après le ` +
@@ -141,6 +141,9 @@ const WORDS = {
       `arrive en général avant (\`ulimit -n\`, souvent 1 024 par défaut).`,
   },
 } as const;
+
+/** Where WORDS.rows has the memory after the silence. */
+const SILENT_ROW = 5;
 
 /** The figures of one run, in the order of WORDS.rows. */
 function cells(lang: Lang, r: RunFigures | undefined): string[] {
@@ -187,11 +190,13 @@ export function benchTables(lang: Lang, bench = loadBench()): string {
     ratioText(serverCpu(o), p && serverCpu(p)),
     '',
   ];
+  const silent = bench.chat.some((pair) => pair.ours.memory?.settled !== undefined);
   for (const pair of bench.chat) {
     const ours = cells(lang, pair.ours);
     const python = cells(lang, pair.python);
     const r = ratios(pair.ours, pair.python);
     w.rows.forEach((label, i) => {
+      if (i === SILENT_ROW && !silent) return; // a run saved without the silence
       out.push(
         `| ${i === 0 ? num(lang, pair.clients) : ''} | ${label} | ${ours[i]} | ${python[i]} | ${r[i]} |`,
       );
