@@ -369,8 +369,8 @@ async function benchChat(
     console.log(`\nchat: step 06 server, ${clients.toLocaleString('en')} clients, ${what}; ${of}`);
     const both: { ours: RunFigures[]; python: RunFigures[] } = { ours: [], python: [] };
     for (let i = 0; i < runs; i++) {
-      // One run a side, to keep the bench short: its figure moves from run to run too (5.5–6.8 KiB per
-      // client for ours), and that run's burst starts from a collected heap, unlike the others.
+      // The silence in one run a side, to keep the bench short: its figure moves from run to run like the
+      // others, and that run's burst starts from a collected heap.
       const wait = { settleMs: i === 0 ? settleMs : 0 };
       both.ours.push(await measure(ourCommand, clients, load, wait));
       both.python.push(await measure([CHAT_PYTHON, PY_CHAT], clients, load, wait));
@@ -383,8 +383,8 @@ async function benchChat(
     );
     notes('ours', ours);
     notes('Python', python);
-    if (notCollected(both.ours[0]!.memory))
-      // the run that waited
+    const waited = both.ours[0]!; // the first run: the one with the silence
+    if (notCollected(waited.memory))
       console.log(
         `  ours: its memory did not go down ${silence}: the collector had not run, and that ` +
           'figure is not what the clients hold (a longer --settle?)',
