@@ -18,8 +18,8 @@ const RELAY =
   '  if (messages.length === 0) return;';
 const CHOSEN = 'CLIENTS.get(address)!.room = room;';
 const toOtherRooms = (text: string): string =>
-  "for (const c of CLIENTS.values()) if (c.room !== room && c.room !== '') " +
-  `send(c.socket, Buffer.from(${text} + '\\n'));`;
+  "for (const [a, c] of CLIENTS) if (c.room !== room && c.room !== '') " +
+  `send({ bytes: Buffer.from(${text} + '\\n'), to: a });`;
 
 const cases: { name: string; step: string; command: () => string[]; options: RunOptions; fails: string[] }[] =
   [

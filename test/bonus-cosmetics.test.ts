@@ -187,7 +187,7 @@ describe('07 · the checker', () => {
     ],
     [
       'a server that sends "Vous avez dit" to everyone',
-      () => mutant(SERVER, ['send(client.socket, Buffer.from(`${echo}\\n`))', 'broadcast(echo)']),
+      () => mutant(SERVER, ['send({ bytes: Buffer.from(`${echo}\\n`), to: address })', 'broadcast(echo)']),
       'server',
       ['cosmetics.echo-sender-only:fail'],
     ],

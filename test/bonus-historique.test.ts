@@ -11,7 +11,7 @@ import { type WireClient, startChatServer } from '../scripts/chat-wire.ts';
 import { stopAll, type Proc } from '../scripts/proc.ts';
 import { startStepFile, stepCommand } from '../scripts/stepfile.ts';
 import { ROOT } from '../scripts/steps.ts';
-import { closeConnections, connect } from './chat-helpers.ts';
+import { closeConnections, connect, whileStopped } from './chat-helpers.ts';
 import { expectOneLineError, tempDir } from './helpers.ts';
 import { openTerminal, shellWord } from './tmux.ts';
 import { playDemo } from './bonus-helpers.ts';
@@ -69,6 +69,27 @@ describe('chat_server_iii_7 over TCP', () => {
     expect(historyLine(carol)).toEqual(
       ['trois', 'quatre', 'cinq'].map((message) => ({ pseudo: 'alice', message })),
     );
+  });
+
+  it('a newcomer who joins in the same turn as a message gets it once: in the history or live', async () => {
+    const { proc, port } = await historyServer();
+    const alice = await joined(port, 'alice');
+    const carol = await connect(port);
+    // alice's message and carol's Hello reach the server in one turn of its loop
+    await whileStopped(proc.pid!, async () => {
+      await alice.send('avant\n');
+      await carol.send('Hello|carol\n');
+    });
+    await carol.waitForLine('Annonce : carol a rejoint la chatroom');
+    await alice.send('après\n');
+    await carol.waitForLine('alice a dit : après');
+    const remembered = carol.lines.some((line) => line.startsWith('Historique : '))
+      ? (historyLine(carol) as { message: string }[]).filter((said) => said.message === 'avant')
+      : [];
+    const live = carol.lines.filter((line) => line === 'alice a dit : avant');
+    expect(remembered.length + live.length).toBe(1);
+    expect(carol.lines[0]).toMatch(/^(Historique : |Annonce : carol a rejoint la chatroom$)/); // nothing before it came
+    expect(carol.lines.at(-1)).toBe('alice a dit : après');
   });
 
   it('keeps at most 256 K characters of messages, whatever HISTORY_SIZE says', async () => {

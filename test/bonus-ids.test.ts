@@ -203,8 +203,8 @@ describe('08 · the checker', () => {
           SERVER,
           ['const USERS =', "let LAST = '';\nconst USERS ="],
           [
-            'send(socket, Buffer.from(`Welcome back ${pseudo} !\\n`));',
-            'send(socket, Buffer.from(`Welcome back ${pseudo} !\\n${LAST}\\n`));',
+            'send({ bytes: Buffer.from(`Welcome back ${pseudo} !\\n`), to: address });',
+            'send({ bytes: Buffer.from(`Welcome back ${pseudo} !\\n${LAST}\\n`), to: address });',
           ],
           [
             'console.log(messages.map(',

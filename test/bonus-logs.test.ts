@@ -148,7 +148,7 @@ describe('09 · the client, with a LOG_DIR it cannot write', () => {
 const server = (replacements: [string, string][]): string[] => mutant('chat_server_iii_3.ts', replacements);
 /** Sends to the others without going through broadcast(), hence without a log line. */
 const direct = (text: string, except = ''): string =>
-  `for (const [a, c] of CLIENTS) if (a !== ${except || "''"}) send(c.socket, Buffer.from(${text} + '\\n'))`;
+  `for (const [a, c] of CLIENTS) if (a !== ${except || "''"}) c.socket.write(${text} + '\\n')`;
 const cases: { name: string; role?: 'client'; run: () => string[]; fails: string[] }[] = [
   {
     name: 'our 09 server',

@@ -9,7 +9,7 @@ import { stopAll, type Proc } from '../scripts/proc.ts';
 import { startStepFile, stepCommand } from '../scripts/stepfile.ts';
 import { ROOT } from '../scripts/steps.ts';
 import { Watch } from '../scripts/watch.ts';
-import { closeConnections, connect } from './chat-helpers.ts';
+import { closeConnections, connect, whileStopped } from './chat-helpers.ts';
 import { expectOneLineError } from './helpers.ts';
 import { openTerminal, shellWord } from './tmux.ts';
 import { playDemo } from './bonus-helpers.ts';
@@ -112,6 +112,32 @@ describe('chat_server_iii_8 over TCP', () => {
     await bob.send(`Hello|bob\nSalon|${long}\nme voilà\n`);
     await alice.waitForLine('bob a dit : me voilà');
     expect(bob.lines).toEqual([`Salons : ${long} (1)`, 'Annonce : bob a rejoint la chatroom']);
+  });
+
+  it('a client that enters a room in the same turn as a message there hears only what follows', async () => {
+    const { proc, port } = await startChatServer(SERVER);
+    const alice = await enter(port, 'alice', 'jeux');
+    const carol = await enter(port, 'carol', 'jeux'); // the witness: the order she hears is the server's
+    const bob = await connect(port);
+    await bob.send('Hello|bob');
+    await bob.until(() => bob.lines.length > 0, 'the rooms');
+    // alice's message and bob's room reach the server in one turn of its loop
+    await whileStopped(proc.pid!, async () => {
+      await alice.send('avant\n');
+      await bob.send('Salon|jeux');
+    });
+    await carol.waitForLine('alice a dit : avant');
+    await carol.waitForLine('Annonce : bob a rejoint la chatroom');
+    await alice.send('après\n');
+    await bob.waitForLine('alice a dit : après');
+    // the server reads alice first, as a rule: then bob came after her message, and never gets it
+    const cameAfter =
+      carol.lines.indexOf('Annonce : bob a rejoint la chatroom') > carol.lines.indexOf('alice a dit : avant');
+    expect(bob.lines.slice(1)).toEqual([
+      'Annonce : bob a rejoint la chatroom',
+      ...(cameAfter ? [] : ['alice a dit : avant']),
+      'alice a dit : après',
+    ]);
   });
 
   it('keeps the pseudo while its owner chooses; leaving then is announced to nobody', async () => {

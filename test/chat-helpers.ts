@@ -1,5 +1,8 @@
 // The chat tests' raw connections: each one is closed after its test.
+import { readFileSync } from 'node:fs';
+import { setImmediate } from 'node:timers/promises';
 import { WireClient } from '../scripts/chat-wire.ts';
+import { parseStat } from '../scripts/bench/procfs.ts';
 
 const connections: WireClient[] = [];
 
@@ -17,4 +20,18 @@ export function track(...clients: WireClient[]): void {
 
 export function closeConnections(): void {
   for (const client of connections.splice(0)) client.socket.destroy();
+}
+
+/**
+ * Runs `act` while the server is stopped (SIGSTOP, then state T in /proc), so that everything it sends reaches
+ * the server at once: its next turn of the event loop reads it all.
+ */
+export async function whileStopped(pid: number, act: () => Promise<void>): Promise<void> {
+  process.kill(pid, 'SIGSTOP');
+  try {
+    while (parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8')).state !== 'T') await setImmediate();
+    await act();
+  } finally {
+    process.kill(pid, 'SIGCONT');
+  }
 }

@@ -1,15 +1,12 @@
 // The lab's protocol, step by step, over real TCP: every exact string, who receives what, and who does not.
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeConnections, connect } from './chat-helpers.ts';
+import { closeConnections, connect, whileStopped } from './chat-helpers.ts';
 import net from 'node:net';
 import { once } from 'node:events';
 import type { Proc } from '../scripts/proc.ts';
 import { type WireClient, startChatServer } from '../scripts/chat-wire.ts';
 import { freePort } from '../scripts/ports.ts';
 import { startStepFile } from '../scripts/stepfile.ts';
-import { parseStat } from '../scripts/bench/procfs.ts';
-import { readFileSync } from 'node:fs';
-import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 
 afterEach(async () => {
   closeConnections();
@@ -17,11 +14,6 @@ afterEach(async () => {
 
 function startClient(file: string, port: number): Proc {
   return startStepFile(file, { HOST: '127.0.0.1', PORT: String(port) });
-}
-
-/** Resolves once the process is stopped (state T in /proc), so that what happens next waits for it. */
-async function stopped(pid: number): Promise<void> {
-  while (parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8')).state !== 'T') await setImmediatePromise();
 }
 
 /** Two pseudo'd clients that have both seen each other's arrival. */
@@ -279,18 +271,37 @@ describe('06 · II.6 déconnexion', () => {
   it('a client that half-closes still gets what was relayed to it in the same turn of the loop', async () => {
     const { proc, port } = await startChatServer('chat_server_ii_6.ts');
     const [alice, bob] = await pair(port);
-    // bob's message and alice's end reach the server in one turn of its loop: it is stopped meanwhile
-    process.kill(proc.pid!, 'SIGSTOP');
-    try {
-      await stopped(proc.pid!);
+    // bob's message and alice's end reach the server in one turn of its loop
+    await whileStopped(proc.pid!, async () => {
       await bob.send('coucou\n');
       alice.end(); // she will not write any more, but still reads
       await once(alice.socket, 'finish');
-    } finally {
-      process.kill(proc.pid!, 'SIGCONT');
-    }
+    });
     await alice.waitForClose();
     expect(alice.lines).toContain('bob a dit : coucou');
+  });
+
+  it('a client that joins in the same turn of the loop as a message hears only what is said after it came', async () => {
+    const { proc, port } = await startChatServer('chat_server_ii_6.ts');
+    const [alice, bob] = await pair(port);
+    const carol = await connect(port);
+    // bob's message and carol's Hello reach the server in one turn of its loop
+    await whileStopped(proc.pid!, async () => {
+      await bob.send('avant\n');
+      await carol.send('Hello|carol\n');
+    });
+    await alice.waitForLine('bob a dit : avant');
+    await alice.waitForLine('Annonce : carol a rejoint la chatroom');
+    await bob.send('après\n');
+    await carol.waitForLine('bob a dit : après');
+    // the server reads bob first, as a rule: then carol came after his message, and never gets it
+    const cameAfter =
+      alice.lines.indexOf('Annonce : carol a rejoint la chatroom') > alice.lines.indexOf('bob a dit : avant');
+    expect(carol.lines).toEqual([
+      'Annonce : carol a rejoint la chatroom',
+      ...(cameAfter ? [] : ['bob a dit : avant']),
+      'bob a dit : après',
+    ]);
   });
 
   it('a connection that never said Hello, or was refused, leaves without an announcement', async () => {

@@ -56,48 +56,48 @@ function visible(text: string): string {
   });
 }
 
-/**
- * What each socket is sent during this turn of the event loop. A write costs far more than the bytes it
- * carries, so each socket gets one write when the turn ends, however many messages it holds.
- */
-const PENDING = new Map<net.Socket, Buffer[]>();
-
-function send(socket: net.Socket, data: Buffer): void {
-  if (PENDING.size === 0) setImmediate(sendPending); // once every read of this turn is handled
-  const chunks = PENDING.get(socket);
-  if (chunks) chunks.push(data);
-  else PENDING.set(socket, [data]);
+/** A chunk of what a turn sends: for the client at `to` alone, or for every client but the one at `except`. */
+interface Chunk {
+  bytes: Buffer;
+  to?: string;
+  except?: string;
 }
 
 /**
- * Writes what each socket was sent this turn, in one system call each. In a busy room most readers were
- * sent the same chunks, the longest list: they share one copy of it. Any other socket (a sender, who is not
- * sent its own messages) has its chunks written corked, without a copy.
+ * What this turn of the event loop sends, in order. A write costs far more than the bytes it carries, so
+ * each client gets one write when the turn ends, however many messages it holds.
  */
-function sendPending(): void {
-  if (PENDING.size === 0) return;
-  const lists = [...PENDING.values()];
-  const whole = lists.reduce((longest, chunks) => (chunks.length >= longest.length ? chunks : longest));
-  const wholeBytes = whole.length === 1 ? whole[0]! : Buffer.concat(whole);
-  for (const [socket, chunks] of PENDING) {
-    if (!socket.writable) continue;
-    if (chunks.length === whole.length && chunks.every((chunk, i) => chunk === whole[i])) {
-      socket.write(wholeBytes);
-    } else {
-      socket.cork(); // its chunks leave in one system call all the same
-      for (const chunk of chunks) socket.write(chunk);
-      socket.uncork();
-    }
-  }
-  PENDING.clear();
+const PENDING: Chunk[] = [];
+
+function send(chunk: Chunk): void {
+  if (PENDING.length === 0) setImmediate(sendPending); // once every read of this turn is handled
+  PENDING.push(chunk);
 }
 
 /** Sends `text` to every client but the one at `exceptAddress`: encoded once, the same bytes for all. */
 function broadcast(text: string, exceptAddress?: string): void {
-  const bytes = Buffer.from(`${text}\n`);
-  for (const [address, client] of CLIENTS) {
-    if (address !== exceptAddress) send(client.socket, bytes);
+  send({ bytes: Buffer.from(`${text}\n`), except: exceptAddress });
+}
+
+/**
+ * Writes what this turn sent, in one system call per client. Most clients get every chunk sent to all: they
+ * share one copy of them. A sender, or a client sent a chunk of its own, gets its chunks written corked.
+ */
+function sendPending(): void {
+  if (PENDING.length === 0) return;
+  const everything = Buffer.concat(PENDING.filter(({ to }) => to === undefined).map(({ bytes }) => bytes));
+  const apart = new Set(PENDING.map(({ to, except }) => to ?? except)); // senders, and clients sent a chunk of their own
+  for (const [address, { socket }] of CLIENTS) {
+    if (!socket.writable) continue;
+    if (apart.has(address)) {
+      socket.cork(); // its chunks leave in one system call all the same
+      for (const { bytes, to, except } of PENDING) {
+        if (to === address || (to === undefined && except !== address)) socket.write(bytes);
+      }
+      socket.uncork();
+    } else if (everything.length > 0) socket.write(everything);
   }
+  PENDING.length = 0;
 }
 
 /** When each reader went above HIGH_WATER, until it is back under it. */
@@ -154,12 +154,13 @@ function join(socket: net.Socket, address: string, hello: string): string | unde
   const back = known !== undefined && !known.connected; // the ID of someone connected is not trusted
   const id = back ? claimedId : randomUUID();
   USERS.set(id, { pseudo, connected: true });
+  sendPending(); // what was said before it came is not for it
   CLIENTS.set(address, { socket, pseudo, id });
   if (back) {
-    send(socket, Buffer.from(`Welcome back ${pseudo} !\n`));
+    send({ bytes: Buffer.from(`Welcome back ${pseudo} !\n`), to: address });
     broadcast(`${pseudo} est de retour !`, address);
   } else {
-    send(socket, Buffer.from(`ID|${id}\n`)); // the client keeps it for the next time
+    send({ bytes: Buffer.from(`ID|${id}\n`), to: address }); // the client keeps it for the next time
     broadcast(`Annonce : ${pseudo} a rejoint la chatroom`);
   }
   return pseudo;

@@ -52,48 +52,46 @@ function visible(text: string): string {
   });
 }
 
-/**
- * What each socket is sent during this turn of the event loop. A write costs far more than the bytes it
- * carries, so each socket gets one write when the turn ends, however many messages it holds.
- */
-const PENDING = new Map<net.Socket, Buffer[]>();
-
-function send(socket: net.Socket, data: Buffer): void {
-  if (PENDING.size === 0) setImmediate(sendPending); // once every read of this turn is handled
-  const chunks = PENDING.get(socket);
-  if (chunks) chunks.push(data);
-  else PENDING.set(socket, [data]);
+/** A chunk of what a turn sends: for the client at `to` alone, or for `room` but the client at `except`. */
+interface Chunk {
+  bytes: Buffer;
+  to?: string;
+  room?: string;
+  except?: string;
 }
 
 /**
- * Writes what each socket was sent this turn, in one system call each. In a busy room most readers were
- * sent the same chunks, the longest list: they share one copy of it. Any other socket (a sender, who is not
- * sent its own messages) has its chunks written corked, without a copy.
+ * What this turn of the event loop sends, in order. A write costs far more than the bytes it carries, so
+ * each client gets one write when the turn ends, however many messages it holds.
  */
-function sendPending(): void {
-  if (PENDING.size === 0) return;
-  const lists = [...PENDING.values()];
-  const whole = lists.reduce((longest, chunks) => (chunks.length >= longest.length ? chunks : longest));
-  const wholeBytes = whole.length === 1 ? whole[0]! : Buffer.concat(whole);
-  for (const [socket, chunks] of PENDING) {
-    if (!socket.writable) continue;
-    if (chunks.length === whole.length && chunks.every((chunk, i) => chunk === whole[i])) {
-      socket.write(wholeBytes);
-    } else {
-      socket.cork(); // its chunks leave in one system call all the same
-      for (const chunk of chunks) socket.write(chunk);
-      socket.uncork();
-    }
-  }
-  PENDING.clear();
+const PENDING: Chunk[] = [];
+
+function send(chunk: Chunk): void {
+  if (PENDING.length === 0) setImmediate(sendPending); // once every read of this turn is handled
+  PENDING.push(chunk);
 }
 
 /** Sends `text` to every client in `room` but the one at `exceptAddress`: encoded once, the same for all. */
 function broadcast(room: string, text: string, exceptAddress?: string): void {
-  const bytes = Buffer.from(`${text}\n`);
-  for (const [address, client] of CLIENTS) {
-    if (client.room === room && address !== exceptAddress) send(client.socket, bytes);
+  send({ bytes: Buffer.from(`${text}\n`), room, except: exceptAddress });
+}
+
+/**
+ * Writes what this turn sent, in one system call per client: the chunks of its room but its own, and the
+ * ones sent to it alone, written corked. Rooms hear different things, so no copy is shared here.
+ */
+function sendPending(): void {
+  if (PENDING.length === 0) return;
+  for (const [address, { socket, room }] of CLIENTS) {
+    if (!socket.writable) continue;
+    socket.cork(); // its chunks leave in one system call all the same
+    for (const chunk of PENDING) {
+      const forRoom = chunk.to === undefined && chunk.room === room && chunk.except !== address;
+      if (chunk.to === address || forRoom) socket.write(chunk.bytes);
+    }
+    socket.uncork();
   }
+  PENDING.length = 0;
 }
 
 /** The rooms and how many are in each: `Salons : jeux (2), cuisine (1)`. */
@@ -160,7 +158,7 @@ function join(socket: net.Socket, address: string, hello: string): string | unde
     return undefined;
   }
   CLIENTS.set(address, { socket, pseudo, room: '' }); // the pseudo is taken from now on
-  send(socket, Buffer.from(`${roomList()}\n`));
+  send({ bytes: Buffer.from(`${roomList()}\n`), to: address });
   return pseudo;
 }
 
@@ -208,6 +206,7 @@ async function handleClientMsg(socket: net.Socket): Promise<void> {
     const cut = choice.includes('\n') ? choice.indexOf('\n') : choice.length;
     const room = roomIn(choice.slice(0, cut).replace(/\r$/, ''));
     if (room === undefined) return refuse(socket, address, BAD_ROOM);
+    sendPending(); // what the room heard before it came is not for it
     CLIENTS.get(address)!.room = room;
     console.log(`${address} joined the room ${room}`);
     broadcast(room, `Annonce : ${pseudo} a rejoint la chatroom`);
