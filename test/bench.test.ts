@@ -18,7 +18,7 @@ import {
   median,
   medianRun,
   memoryPerClient,
-  notCollected,
+  sameAfterSilence,
   percentile,
   ratio,
   spread,
@@ -325,12 +325,12 @@ describe('memory per client', () => {
     }
   });
 
-  it('is not trusted after a silence in which the memory did not go down (the collector had not run)', () => {
-    expect(notCollected({ joined: 63.1, settled: 56.7 })).toBe(false); // 1,000 clients, collected
-    expect(notCollected({ joined: 85.5, settled: 77.7 })).toBe(false); // 5,000 clients, collected
-    expect(notCollected({ joined: 52.4, settled: 52.3 })).toBe(true);
-    expect(notCollected({ joined: 50 })).toBe(false); // no silence asked for
-    expect(notCollected(undefined)).toBe(false);
+  it('tells when the memory did not go down during the silence (little garbage left, or not collected yet)', () => {
+    expect(sameAfterSilence({ joined: 63.1, settled: 56.7 })).toBe(false); // 1,000 clients, collected
+    expect(sameAfterSilence({ joined: 85.5, settled: 77.7 })).toBe(false); // 5,000 clients, collected
+    expect(sameAfterSilence({ joined: 52.4, settled: 52.3 })).toBe(true);
+    expect(sameAfterSilence({ joined: 50 })).toBe(false); // no silence asked for
+    expect(sameAfterSilence(undefined)).toBe(false);
   });
 
   it('shows the figure after the silence, or nothing of it in a run saved without it', () => {
