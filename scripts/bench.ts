@@ -15,7 +15,7 @@ import { DEFAULT_SITES, type Site, startFakeWeb, writeUrlList } from './fakeweb.
 import { launchServer } from './bench/launcher.ts';
 import { defaultThreads, runLoad, together, type RunFigures } from './bench/load.ts';
 import { openFileLimit } from './bench/procfs.ts';
-import { median, memoryPerClient, sameAfterSilence, ratio } from './bench/stats.ts';
+import { median, memoryPerClient, notLowerAfterSilence, ratio } from './bench/stats.ts';
 import { start, stopAll, stopAllOnSignals } from './proc.ts';
 import { startStepFile, stepCommand } from './stepfile.ts';
 import { ROOT } from './steps.ts';
@@ -384,7 +384,7 @@ async function benchChat(
     notes('ours', ours);
     notes('Python', python);
     const waited = both.ours[0]!; // the first run: the one with the silence
-    if (sameAfterSilence(waited.memory))
+    if (notLowerAfterSilence(waited.memory))
       console.log(
         `  ours: its memory did not go down ${silence}: little garbage was left, or the collector ` +
           'had not run yet (a longer --settle tells)',
@@ -416,7 +416,7 @@ async function benchChat(
     );
     for (const r of commandRuns) {
       notes(`${r.clients} clients`, r);
-      if (sameAfterSilence(r.memory))
+      if (notLowerAfterSilence(r.memory))
         console.log(
           `  ${r.clients} clients: the memory did not go down ${silence} ` +
             '(a garbage-collected server whose collector had not run yet, or one that frees at once)',

@@ -73,8 +73,8 @@ describe('chat_server_iii_7 over TCP', () => {
 
   it('a newcomer who joins in the same turn as a message gets it once: in the history or live', async () => {
     const { proc, port } = await historyServer();
+    const carol = await connect(port); // first: alice's join makes sure the server accepted her
     const alice = await joined(port, 'alice');
-    const carol = await connect(port);
     // alice's message and carol's Hello reach the server in one turn of its loop
     await whileStopped(proc.pid!, async () => {
       await alice.send('avant\n');
@@ -88,7 +88,8 @@ describe('chat_server_iii_7 over TCP', () => {
       : [];
     const live = carol.lines.filter((line) => line === 'alice a dit : avant');
     expect(remembered.length + live.length).toBe(1);
-    expect(carol.lines[0]).toMatch(/^(Historique : |Annonce : carol a rejoint la chatroom$)/); // nothing before it came
+    // nothing said before she came
+    expect(carol.lines[0]).toMatch(/^(Historique : |Annonce : carol a rejoint la chatroom$)/);
     expect(carol.lines.at(-1)).toBe('alice a dit : après');
   });
 

@@ -283,8 +283,8 @@ describe('06 · II.6 déconnexion', () => {
 
   it('a client that joins in the same turn of the loop as a message hears only what is said after it came', async () => {
     const { proc, port } = await startChatServer('chat_server_ii_6.ts');
+    const carol = await connect(port); // first: the joins that follow make sure the server accepted her
     const [alice, bob] = await pair(port);
-    const carol = await connect(port);
     // bob's message and carol's Hello reach the server in one turn of its loop
     await whileStopped(proc.pid!, async () => {
       await bob.send('avant\n');

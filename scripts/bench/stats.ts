@@ -86,7 +86,7 @@ export function memoryPerClient(small: MemoryRun, large: MemoryRun): { joined?: 
  * Whether a server's memory failed to go down during the silence: it had little garbage left, or its
  * collector had not run yet, and then the figure after the silence says nothing more than the other.
  */
-export function sameAfterSilence(memory: { joined: number; settled?: number } | undefined): boolean {
+export function notLowerAfterSilence(memory: { joined: number; settled?: number } | undefined): boolean {
   return memory?.settled !== undefined && memory.settled > 0.99 * memory.joined;
 }
 

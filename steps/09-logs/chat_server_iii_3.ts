@@ -76,7 +76,7 @@ function visible(text: string): string {
   });
 }
 
-/** A chunk of what a turn sends: for every client but the one at `except`, its sender. */
+/** A chunk of what a turn sends: for every client but its sender, at `except`. */
 interface Chunk {
   bytes: Buffer;
   except?: string;
@@ -88,11 +88,15 @@ interface Chunk {
  */
 const PENDING: Chunk[] = [];
 
+function send(chunk: Chunk): void {
+  if (PENDING.length === 0) setImmediate(sendPending); // once every read of this turn is handled
+  PENDING.push(chunk);
+}
+
 /** Sends `text` to every client but the one at `exceptAddress`: encoded once, the same bytes for all. */
 function broadcast(text: string, exceptAddress?: string): void {
   for (const line of text.split('\n')) log(`Sent: ${line}`);
-  if (PENDING.length === 0) setImmediate(sendPending); // once every read of this turn is handled
-  PENDING.push({ bytes: Buffer.from(`${text}\n`), except: exceptAddress });
+  send({ bytes: Buffer.from(`${text}\n`), except: exceptAddress });
 }
 
 /**
@@ -102,10 +106,10 @@ function broadcast(text: string, exceptAddress?: string): void {
 function sendPending(): void {
   if (PENDING.length === 0) return;
   const everything = Buffer.concat(PENDING.map(({ bytes }) => bytes));
-  const senders = new Set(PENDING.map(({ except }) => except));
+  const corked = new Set(PENDING.map(({ except }) => except)); // the senders
   for (const [address, { socket }] of CLIENTS) {
     if (!socket.writable) continue;
-    if (senders.has(address)) {
+    if (corked.has(address)) {
       socket.cork(); // its chunks leave in one system call all the same
       for (const { bytes, except } of PENDING) if (except !== address) socket.write(bytes);
       socket.uncork();

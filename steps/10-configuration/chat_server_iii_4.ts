@@ -105,7 +105,7 @@ function visible(text: string): string {
   });
 }
 
-/** A chunk of what a turn sends: for every client but the one at `except`, its sender. */
+/** A chunk of what a turn sends: for every client but its sender, at `except`. */
 interface Chunk {
   bytes: Buffer;
   except?: string;
@@ -117,10 +117,14 @@ interface Chunk {
  */
 const PENDING: Chunk[] = [];
 
+function send(chunk: Chunk): void {
+  if (PENDING.length === 0) setImmediate(sendPending); // once every read of this turn is handled
+  PENDING.push(chunk);
+}
+
 /** Sends `text` to every client but the one at `exceptAddress`: encoded once, the same bytes for all. */
 function broadcast(text: string, exceptAddress?: string): void {
-  if (PENDING.length === 0) setImmediate(sendPending); // once every read of this turn is handled
-  PENDING.push({ bytes: Buffer.from(`${text}\n`), except: exceptAddress });
+  send({ bytes: Buffer.from(`${text}\n`), except: exceptAddress });
 }
 
 /**
@@ -130,10 +134,10 @@ function broadcast(text: string, exceptAddress?: string): void {
 function sendPending(): void {
   if (PENDING.length === 0) return;
   const everything = Buffer.concat(PENDING.map(({ bytes }) => bytes));
-  const senders = new Set(PENDING.map(({ except }) => except));
+  const corked = new Set(PENDING.map(({ except }) => except)); // the senders
   for (const [address, { socket }] of CLIENTS) {
     if (!socket.writable) continue;
-    if (senders.has(address)) {
+    if (corked.has(address)) {
       socket.cork(); // its chunks leave in one system call all the same
       for (const { bytes, except } of PENDING) if (except !== address) socket.write(bytes);
       socket.uncork();

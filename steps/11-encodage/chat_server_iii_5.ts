@@ -115,7 +115,7 @@ async function* framesOf(socket: net.Socket): AsyncGenerator<{ type: number; pay
   if (pending.length > 0) throw new FrameError('the connection ended in the middle of a frame');
 }
 
-/** A chunk of what a turn sends: for every client but the one at `except`, its sender. */
+/** A chunk of what a turn sends: for every client but its sender, at `except`. */
 interface Chunk {
   bytes: Buffer;
   except?: string;
@@ -127,10 +127,14 @@ interface Chunk {
  */
 const PENDING: Chunk[] = [];
 
+function send(chunk: Chunk): void {
+  if (PENDING.length === 0) setImmediate(sendPending); // once every read of this turn is handled
+  PENDING.push(chunk);
+}
+
 /** Sends `frame` to every client but the one at `exceptAddress`: the same bytes for all. */
 function broadcast(frame: Buffer, exceptAddress?: string): void {
-  if (PENDING.length === 0) setImmediate(sendPending); // once every read of this turn is handled
-  PENDING.push({ bytes: frame, except: exceptAddress });
+  send({ bytes: frame, except: exceptAddress });
 }
 
 /**
@@ -140,10 +144,10 @@ function broadcast(frame: Buffer, exceptAddress?: string): void {
 function sendPending(): void {
   if (PENDING.length === 0) return;
   const everything = Buffer.concat(PENDING.map(({ bytes }) => bytes));
-  const senders = new Set(PENDING.map(({ except }) => except));
+  const corked = new Set(PENDING.map(({ except }) => except)); // the senders
   for (const [address, { socket }] of CLIENTS) {
     if (!socket.writable) continue;
-    if (senders.has(address)) {
+    if (corked.has(address)) {
       socket.cork(); // its chunks leave in one system call all the same
       for (const { bytes, except } of PENDING) if (except !== address) socket.write(bytes);
       socket.uncork();

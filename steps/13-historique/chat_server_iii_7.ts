@@ -119,7 +119,7 @@ function saveHistory(): Promise<void> {
   return saved;
 }
 
-/** A chunk of what a turn sends: for the client at `to` alone, or for every client but the one at `except`. */
+/** A chunk of what a turn sends: for the client at `to` alone, or for all but its sender, at `except`. */
 interface Chunk {
   bytes: Buffer;
   to?: string;
@@ -144,21 +144,22 @@ function broadcast(text: string, exceptAddress?: string): void {
 
 /**
  * Writes what this turn sent, in one system call per client. Most clients get every chunk sent to all: they
- * share one copy of them. A sender, or a client sent a chunk of its own, gets its chunks written corked.
+ * share one copy of them. A sender, or a client with a chunk for it alone, gets its chunks written corked.
  */
 function sendPending(): void {
   if (PENDING.length === 0) return;
   const everything = Buffer.concat(PENDING.filter(({ to }) => to === undefined).map(({ bytes }) => bytes));
-  const apart = new Set(PENDING.map(({ to, except }) => to ?? except)); // senders, and clients sent a chunk of their own
+  // the senders, and the clients with a chunk for them alone
+  const corked = new Set(PENDING.map(({ to, except }) => to ?? except));
   for (const [address, { socket }] of CLIENTS) {
     if (!socket.writable) continue;
-    if (apart.has(address)) {
+    if (corked.has(address)) {
       socket.cork(); // its chunks leave in one system call all the same
       for (const { bytes, to, except } of PENDING) {
         if (to === address || (to === undefined && except !== address)) socket.write(bytes);
       }
       socket.uncork();
-    } else if (everything.length > 0) socket.write(everything);
+    } else socket.write(everything);
   }
   PENDING.length = 0;
 }
@@ -213,7 +214,8 @@ function join(socket: net.Socket, address: string, hello: string): string | unde
   sendPending(); // what was said before it came is not for it
   CLIENTS.set(address, { socket, pseudo });
   if (HISTORY.length > 0) {
-    send({ bytes: Buffer.from(`Historique : ${JSON.stringify(HISTORY)}\n`), to: address }); // before the live messages
+    // before the live messages
+    send({ bytes: Buffer.from(`Historique : ${JSON.stringify(HISTORY)}\n`), to: address });
   }
   broadcast(`Annonce : ${pseudo} a rejoint la chatroom`);
   return pseudo;

@@ -52,7 +52,7 @@ function visible(text: string): string {
   });
 }
 
-/** A chunk of what a turn sends: for the client at `to` alone, or for `room` but the client at `except`. */
+/** A chunk of what a turn sends: for the client at `to` alone, or for `room` but its sender, at `except`. */
 interface Chunk {
   bytes: Buffer;
   to?: string;
