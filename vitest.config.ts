@@ -9,7 +9,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     // The tests mostly wait on child processes, sockets and the checker's "must not happen" windows: three
-    // files at a time keep two cores busy (about 135 s for the suite, against 175 s with two).
+    // files at a time keep two cores busy.
     maxWorkers: 3,
     reporters: ['default'],
   },
